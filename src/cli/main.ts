@@ -1,0 +1,147 @@
+// The `mamori` command line: maintenance tasks against the same database and configuration as
+// the server (environment variables, see config.ts). Commands are entries in COMMANDS; a command
+// name may have several words ("audit verify") and gets the remaining arguments.
+//
+// With the embedded database (no DATABASE_URL), stop the server first: PGlite is a single-process
+// database and its files must not be opened by two processes at once.
+//
+// Implementations are imported lazily, so `help` starts fast and one command's dependencies
+// cannot break another.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Config } from '../platform/config/config.js';
+import type { Migration } from '../platform/db/migrator.js';
+import type { AppContext } from '../platform/context.js';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  /** One or more words, e.g. 'audit verify'. */
+  name: string;
+  usage?: string;
+  summary: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * Opens the configured database with the migrations a command needs and a minimal context of
+ * kernel services. Only the command's own areas are migrated (migrations are idempotent and
+ * independent per area), so a maintenance command does not depend on the whole application.
+ */
+export async function withKernel<T>(
+  io: CliIo, migrations: Migration[], fn: (ctx: AppContext, config: Config) => Promise<T>,
+): Promise<T> {
+  const [{ loadConfig }, { openDatabase }, { migrate }, { default: pino }, { createAuditLog }, { createMailer }] = await Promise.all([
+    import('../platform/config/config.js'), import('../platform/db/database.js'), import('../platform/db/migrator.js'),
+    import('pino'), import('../platform/audit/audit-log.js'), import('../platform/mail/mailer.js'),
+  ]);
+  const config = loadConfig(io.env);
+  const database = await openDatabase({ url: config.databaseUrl, dir: join(config.dataDir, 'db'), poolSize: 2 });
+  try {
+    await migrate(database.db, migrations);
+    const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+    const ctx = { config, database, db: database.db, log, services: new Map() } as unknown as AppContext;
+    ctx.audit = createAuditLog(ctx);
+    ctx.mail = createMailer(ctx);
+    try {
+      return await fn(ctx, config);
+    } finally {
+      await ctx.mail.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+export const COMMANDS: Command[] = [
+  {
+    name: 'audit verify',
+    summary: 'Verify the hash chain of the audit log (exit 1 if it is broken).',
+    async run(_args, io) {
+      const { auditMigrations } = await import('../platform/audit/migrations.js');
+      return withKernel(io, auditMigrations, async (ctx) => {
+        const res = await ctx.audit.verify();
+        if (res.ok) {
+          io.out(`OK: ${res.count} entries`);
+          return 0;
+        }
+        io.err(`BROKEN at seq ${res.brokenAt}: ${res.reason}`);
+        io.err(`(${res.count} entries before it verified)`);
+        return 1;
+      });
+    },
+  },
+  {
+    name: 'mail deliver',
+    summary: 'Send pending mail from the outbox once.',
+    async run(_args, io) {
+      const { mailMigrations } = await import('../platform/mail/migrations.js');
+      return withKernel(io, mailMigrations, async (ctx, config) => {
+        const sent = await ctx.mail.deliverPending();
+        io.out(`sent ${sent} message(s) via ${config.smtpUrl ? 'SMTP' : `.eml files in ${config.mailDir}`}`);
+        return 0;
+      });
+    },
+  },
+  {
+    name: 'help',
+    summary: 'Show this help.',
+    async run(_args, io) {
+      io.out(helpText());
+      return 0;
+    },
+  },
+];
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => (c.usage ?? c.name).length));
+  return [
+    'Usage: mamori <command> [arguments]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${(c.usage ?? c.name).padEnd(width)}  ${c.summary}`),
+    '',
+    'Configuration comes from the same environment variables as the server (DATABASE_URL,',
+    'MAMORI_DATA_DIR, SMTP_URL, …). With the embedded database, stop the server first.',
+  ].join('\n');
+}
+
+/** Finds the command whose name matches the most leading words of argv. */
+export function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
+  let best: { command: Command; args: string[] } | undefined;
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
+      best = { command, args: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
+
+export async function main(argv: string[], io: CliIo = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+  env: process.env,
+}): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') argv = ['help'];
+  const found = findCommand(argv);
+  if (!found) {
+    io.err(`mamori: unknown command "${argv.join(' ')}"\n`);
+    io.err(helpText());
+    return 2;
+  }
+  try {
+    return await found.command.run(found.args, io);
+  } catch (err) {
+    io.err(`mamori ${found.command.name}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,5 @@
+// The one list of modules the platform loads, in migration order.
+import type { ModuleDefinition } from '../platform/module.js';
+import { vulnDeskModule } from './vuln-desk/definition.js';
+
+export const modules: ModuleDefinition<any>[] = [vulnDeskModule];

@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Generated } from 'kysely';
+import type { Migration } from '../db/migrator.js';
+
+export const casesMigrations: Migration[] = [
+  {
+    id: 'kernel_cases_001_init',
+    async up(db) {
+      await sql`create extension if not exists pg_trgm`.execute(db);
+      await sql`create table case_ref_counters (prefix text not null, year int not null, next int not null, primary key (prefix, year))`.execute(db);
+      await sql`create table cases (
+        id uuid primary key default gen_random_uuid(),
+        type text not null,
+        ref text not null unique,
+        state text not null,
+        title text not null,
+        data jsonb not null default '{}'::jsonb,
+        tags text[] not null default '{}',
+        assignee_id uuid references users(id),
+        due_at timestamptz,
+        received_at timestamptz not null,
+        updated_at timestamptz not null,
+        closed_at timestamptz,
+        closure_reason text,
+        idempotency_key text unique,
+        reminded_at timestamptz,
+        version int not null default 1
+      )`.execute(db);
+      await sql`create index cases_type_received on cases (type, received_at desc, id desc)`.execute(db);
+      await sql`create index cases_type_state on cases (type, state)`.execute(db);
+      await sql`create index cases_assignee on cases (assignee_id) where assignee_id is not null`.execute(db);
+      await sql`create index cases_due on cases (due_at) where closed_at is null and due_at is not null`.execute(db);
+      await sql`create index cases_tags on cases using gin (tags)`.execute(db);
+      await sql`create index cases_title_trgm on cases using gin (title gin_trgm_ops)`.execute(db);
+      await sql`create table case_events (
+        id bigserial primary key,
+        case_id uuid not null references cases(id),
+        at timestamptz not null,
+        kind text not null,
+        actor_user_id uuid,
+        actor_name text not null,
+        from_state text,
+        to_state text,
+        transition text,
+        reason text,
+        details jsonb not null default '{}'::jsonb
+      )`.execute(db);
+      await sql`create index case_events_case on case_events (case_id, at, id)`.execute(db);
+      await sql`create index case_events_state on case_events (at, case_id) where to_state is not null`.execute(db);
+      await sql`create table case_parties (
+        id uuid primary key default gen_random_uuid(),
+        case_id uuid not null references cases(id),
+        role text not null,
+        organisation_id uuid references organisations(id),
+        user_id uuid references users(id),
+        email text,
+        name text,
+        token_hash text unique,
+        added_at timestamptz not null default now()
+      )`.execute(db);
+      await sql`create index case_parties_case on case_parties (case_id)`.execute(db);
+      await sql`create index case_parties_org on case_parties (organisation_id) where organisation_id is not null`.execute(db);
+      await sql`create index case_parties_user on case_parties (user_id) where user_id is not null`.execute(db);
+      await sql`create table case_messages (
+        id uuid primary key default gen_random_uuid(),
+        case_id uuid not null references cases(id),
+        author_user_id uuid,
+        author_party_id uuid references case_parties(id),
+        author_name text not null,
+        visibility text not null,
+        party_ids uuid[] not null default '{}',
+        body text not null,
+        created_at timestamptz not null default now()
+      )`.execute(db);
+      await sql`create index case_messages_case on case_messages (case_id, created_at)`.execute(db);
+      await sql`create table case_message_files (
+        message_id uuid not null references case_messages(id),
+        file_id uuid not null references files(id),
+        primary key (message_id, file_id)
+      )`.execute(db);
+    },
+  },
+];
+
+export interface CaseRow {
+  id: string; type: string; ref: string; state: string; title: string; data: Record<string, unknown>; tags: string[];
+  assignee_id: string | null; due_at: Date | null; received_at: Date; updated_at: Date; closed_at: Date | null;
+  closure_reason: string | null; idempotency_key: string | null; reminded_at: Date | null; version: number;
+}
+
+declare module '../db/database.js' {
+  interface Tables {
+    case_ref_counters: { prefix: string; year: number; next: number };
+    cases: Omit<CaseRow, 'id' | 'data' | 'tags' | 'version'> & { id: Generated<string>; data: Generated<Record<string, unknown>>; tags: Generated<string[]>; version: Generated<number> };
+    case_events: {
+      id: Generated<number>; case_id: string; at: Date; kind: string; actor_user_id: string | null; actor_name: string;
+      from_state: string | null; to_state: string | null; transition: string | null; reason: string | null; details: Generated<Record<string, unknown>>;
+    };
+    case_parties: {
+      id: Generated<string>; case_id: string; role: string; organisation_id: string | null; user_id: string | null;
+      email: string | null; name: string | null; token_hash: string | null; added_at: Generated<Date>;
+    };
+    case_messages: {
+      id: Generated<string>; case_id: string; author_user_id: string | null; author_party_id: string | null; author_name: string;
+      visibility: string; party_ids: Generated<string[]>; body: string; created_at: Generated<Date>;
+    };
+    case_message_files: { message_id: string; file_id: string };
+  }
+}

@@ -1,0 +1,44 @@
+// Per-request state the kernel attaches: language, actor and CSRF token.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../context.js';
+import type { Lang } from '../i18n/i18n.js';
+import type { PageContext } from '../ui/layout.js';
+import { renderPage } from '../ui/layout.js';
+import type { VNode } from 'preact';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+    actor: Actor;
+    csrfToken: string;
+    sessionId: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Skip the CSRF check (machine endpoints authenticated otherwise). */
+    csrf?: false;
+  }
+}
+
+let navProvider: () => PageContext['nav'] = () => [];
+export function setNav(fn: () => PageContext['nav']): void { navProvider = fn; }
+
+export function pageContext(req: FastifyRequest): PageContext {
+  return {
+    lang: req.lang,
+    url: req.url,
+    csrfToken: req.csrfToken,
+    user: req.actor.kind === 'public' || req.actor.kind === 'system' ? null : { displayName: req.actor.displayName, kind: req.actor.kind },
+    nav: navProvider(),
+  };
+}
+
+export function sendPage(reply: FastifyReply, node: VNode, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(node));
+}
+
+/** True when the client is a browser asking for a page rather than an API client. */
+export function wantsHtml(req: FastifyRequest): boolean {
+  if (req.url.startsWith('/api/')) return false;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('text/html');
+}

@@ -1,0 +1,27 @@
+// What a module tells the platform about itself. The app loads the list in src/modules/index.ts;
+// adding a public service is adding a folder and a line there.
+import type { FastifyInstance } from 'fastify';
+import type { Migration } from './db/migrator.js';
+import type { AppContext } from './context.js';
+import type { CaseTypeDefinition } from './cases/types.js';
+import type { JobHandler } from './jobs/jobs.js';
+import type { Text } from './i18n/i18n.js';
+
+export interface ModuleDefinition<S = unknown> {
+  name: string;
+  title: Text;
+  migrations: Migration[];
+  /** Permission → staff roles that hold it. Organisation and public access is decided per case. */
+  permissions?: Record<string, { roles: string[]; description: Text }>;
+  caseTypes?: CaseTypeDefinition[];
+  /** Creates the module's exported service; other modules reach it via ctx.services.get(name). */
+  service?: (ctx: AppContext) => S;
+  routes?: (app: FastifyInstance, ctx: AppContext) => Promise<void> | void;
+  jobs?: Record<string, JobHandler>;
+  /** Periodic jobs: name → interval in ms. */
+  schedules?: Record<string, number>;
+  /** Fills the embedded demo database; must be idempotent (skip when data exists). */
+  demo?: (ctx: AppContext) => Promise<void>;
+  /** Links shown in the site navigation. */
+  nav?: Array<{ href: string; label: Text }>;
+}
