@@ -3,36 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig, type Config } from '../src/platform/config/config.js';
 import { createPlatform, type Platform } from '../src/platform/platform.js';
 import type { ModuleDefinition } from '../src/platform/module.js';
 import { modules as allModules } from '../src/modules/index.js';
 
-export type Backend = 'pglite' | 'postgres';
-export const BACKENDS: Backend[] = (process.env.MAMORI_TEST_BACKENDS ?? 'pglite,postgres').split(',').map((s) => s.trim()) as Backend[];
-
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `mamori_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  return {
-    url,
-    async drop() {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+export { BACKENDS, createTestDatabase, type Backend } from './databases.js';
+import { createTestDatabase, type Backend } from './databases.js';
 
 export interface TestPlatform extends Platform {
   backend: Backend;

@@ -88,6 +88,36 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'totp',
+    usage: 'totp <base32-secret>',
+    summary: 'Print the current TOTP code for a secret (e.g. the demo staff secret).',
+    async run(args, io) {
+      const OTPAuth = await import('otpauth');
+      if (!args[0]) { io.err('usage: mamori totp <base32-secret>'); return 2; }
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(args[0].replace(/\s+/g, '').toUpperCase()), digits: 6, period: 30 });
+      io.out(totp.generate());
+      return 0;
+    },
+  },
+  {
+    name: 'demo',
+    summary: 'Load the demo data into the configured database (idempotent) without starting the server.',
+    async run(_args, io) {
+      const [{ loadConfig }, { createPlatform }, { modules }, { default: pino }] = await Promise.all([
+        import('../platform/config/config.js'), import('../platform/platform.js'), import('../modules/index.js'), import('pino'),
+      ]);
+      const config = loadConfig(io.env, { jobsEnabled: false });
+      const platform = await createPlatform({ config, modules, logger: pino({ level: 'warn' }, pino.destination(2)) });
+      try {
+        await platform.loadDemo();
+        io.out('demo data loaded');
+        return 0;
+      } finally {
+        await platform.close();
+      }
+    },
+  },
+  {
     name: 'help',
     summary: 'Show this help.',
     async run(_args, io) {

@@ -23,6 +23,7 @@ import { createJobs } from './jobs/job-runner.js';
 import { createCaseEngine } from './cases/engine.js';
 import { healthRoutes } from './http/health.js';
 import { homeRoutes } from './ui/home.js';
+import { auditRoutes } from './audit/routes.js';
 import { join } from 'node:path';
 
 export const kernelMigrations: Migration[] = [
@@ -80,6 +81,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   await homeRoutes(app, modules);
   await ctx.auth.routes(app);
   await ctx.cases.routes(app);
+  await auditRoutes(app, ctx);
   for (const m of modules) {
     if (m.routes) await app.register(async (scope) => { await m.routes!(scope, ctx); });
   }

@@ -292,3 +292,20 @@ describe.each(BACKENDS)('vulnerability report desk on %s', (backend) => {
     expect(bad.statusCode).toBe(422);
   });
 });
+
+describe('rate limiting of the public report forms', () => {
+  it('answers 429 with the common error shape once a client exceeds the limit', async () => {
+    const p = await startTestPlatform('pglite', { config: { publicFormRateLimit: 2 } });
+    try {
+      const send = () => p.app.inject({ method: 'POST', url: '/api/v1/vulnerability-reports', payload: productReport() });
+      expect((await send()).statusCode).toBe(201);
+      expect((await send()).statusCode).toBe(201);
+      const third = await send();
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('rate_limited');
+      expect(third.headers['retry-after']).toBeDefined();
+    } finally {
+      await p.destroy();
+    }
+  });
+});

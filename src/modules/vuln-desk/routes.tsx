@@ -188,10 +188,10 @@ export async function deskRoutes(app: FastifyInstance, ctx: AppContext, svc: Vul
 
   // ---- Staff: reports received by other channels, and desk actions ------------------------------
   for (const kind of KINDS) {
-    app.get(`/staff/vuln/new/${kind}`, { preHandler: requirePermission(PERM.triage) }, async (req, reply) => sendPage(reply, (
+    app.get(`/staff/vuln/new/${kind}`, { onRequest: requirePermission(PERM.triage) }, async (req, reply) => sendPage(reply, (
       <ReportFormPage ctx={pageContext(req)} kind={kind} values={{}} errors={[]} idempotencyKey={randomUUID()} action={`/staff/vuln/new/${kind}`} staff maxFiles={ctx.config.maxAttachmentsPerMessage} maxMb={maxMb} />
     )));
-    app.post(`/staff/vuln/new/${kind}`, { preHandler: requirePermission(PERM.triage) }, async (req, reply) => {
+    app.post(`/staff/vuln/new/${kind}`, { onRequest: requirePermission(PERM.triage) }, async (req, reply) => {
       const form = readForm(req);
       const src = field(form, 'source') as ReportSource;
       const source: ReportSource = kind === 'product' ? (src === 'developer' ? 'developer' : 'finder') : (src === 'open_bug_bounty' ? 'open_bug_bounty' : 'finder');
@@ -207,30 +207,30 @@ export async function deskRoutes(app: FastifyInstance, ctx: AppContext, svc: Vul
   }
   const back = (reply: FastifyReply, ref: string) => reply.redirect(`/staff/cases/${ref}`, 303);
 
-  app.post('/staff/vuln/:ref/contact-developer', { preHandler: requirePermission(PERM.coordinate) }, async (req, reply) => {
+  app.post('/staff/vuln/:ref/contact-developer', { onRequest: requirePermission(PERM.coordinate) }, async (req, reply) => {
     const c = await deskCase(req);
     const orgId = field(readForm(req), 'organisationId');
     await ctx.cases.transition(c.id, 'contact_developer', req.actor, { organisationId: orgId || undefined, expectedVersion: c.version });
     return back(reply, c.ref);
   });
-  app.post('/staff/vuln/:ref/operator', { preHandler: requirePermission(PERM.coordinate) }, async (req, reply) => {
+  app.post('/staff/vuln/:ref/operator', { onRequest: requirePermission(PERM.coordinate) }, async (req, reply) => {
     const c = await deskCase(req);
     const form = readForm(req);
     await svc.addOperatorContact(c.id, { organisationId: field(form, 'organisationId') || undefined, email: field(form, 'email'), name: field(form, 'name') }, req.actor);
     return back(reply, c.ref);
   });
-  app.post('/staff/vuln/:ref/advisory', { preHandler: requirePermission(PERM.advisory) }, async (req, reply) => {
+  app.post('/staff/vuln/:ref/advisory', { onRequest: requirePermission(PERM.advisory) }, async (req, reply) => {
     const c = await deskCase(req);
     const form = readForm(req);
     await svc.setAdvisory(c.id, Object.fromEntries(['advisoryTitle', 'advisorySummary', 'affectedProducts', 'cvssVector', 'solution'].map((k) => [k, field(form, k)])), req.actor);
     return back(reply, c.ref);
   });
-  app.post('/staff/vuln/:ref/priority', { preHandler: requirePermission(PERM.priority) }, async (req, reply) => {
+  app.post('/staff/vuln/:ref/priority', { onRequest: requirePermission(PERM.priority) }, async (req, reply) => {
     const c = await deskCase(req);
     await svc.priorityProvision(c.id, field(readForm(req), 'organisationId'), req.actor);
     return back(reply, c.ref);
   });
-  app.post('/staff/vuln/:ref/alert', { preHandler: requirePermission(PERM.publish) }, async (req, reply) => {
+  app.post('/staff/vuln/:ref/alert', { onRequest: requirePermission(PERM.publish) }, async (req, reply) => {
     const c = await deskCase(req);
     const form = readForm(req);
     const level = field(form, 'level') === 'emergency' ? 'emergency' : 'alert';
@@ -239,7 +239,7 @@ export async function deskRoutes(app: FastifyInstance, ctx: AppContext, svc: Vul
   });
 
   // A developer proposes a publication date from its portal page.
-  app.post('/cases/:ref/vuln/propose-date', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/cases/:ref/vuln/propose-date', { onRequest: requireLogin }, async (req, reply) => {
     const { ref } = req.params as { ref: string };
     const c = await ctx.cases.read(ref, req.actor, req.ip);
     const mine = (await ctx.cases.actorParties(c.id, req.actor)).filter((p) => p.role === 'vendor');

@@ -143,7 +143,7 @@ function AuditTable(props: { items: AuditRecord[]; lang: Lang }) {
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const guard = requirePermission(AUDIT_PERMISSION);
 
-  app.get('/staff/audit', { preHandler: guard }, async (req, reply) => {
+  app.get('/staff/audit', { onRequest: guard }, async (req, reply) => {
     const raw = (req.query ?? {}) as Record<string, unknown>;
     const q = filterFromQuery(raw);
     if (raw.format === 'csv') return exportCsv(req, reply, q, raw.encoding);
@@ -208,7 +208,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
   }
 
   app.get('/api/v1/audit', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['audit'],
       summary: 'Audit log entries, newest first',

@@ -37,5 +37,5 @@ export interface Auth {
   routes(app: FastifyInstance): Promise<void>;
 }
 
-/** preHandler factories for routes. */
+/** Route guard factories (used as onRequest hooks). */
 export type Guard = (req: FastifyRequest) => Promise<void>;

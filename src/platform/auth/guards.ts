@@ -1,4 +1,4 @@
-// Route guards. Use them as preHandler hooks (`preHandler: requirePermission('x.read')`) or call
+// Route guards. Use them as onRequest hooks (`onRequest: requirePermission('x.read')`) or call
 // them at the top of a handler (`await requireLogin(req)`); without a reply they only throw.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../context.js';

@@ -245,7 +245,7 @@ export async function authRoutes(root: FastifyInstance, core: AuthCore): Promise
 
   // ---- account -------------------------------------------------------------------------------
 
-  app.get('/account', { preHandler: requireLogin }, async (req, reply) => {
+  app.get('/account', { onRequest: requireLogin }, async (req, reply) => {
     const user = await auth.getUser(req.actor.userId!);
     if (!user) throw notFound({ ja: 'アカウント', en: 'account' });
     const org = user.organisationId ? await auth.getOrganisation(user.organisationId) : undefined;
@@ -286,7 +286,7 @@ export async function authRoutes(root: FastifyInstance, core: AuthCore): Promise
 
   app.get('/api/v1/session', {
     schema: { tags: ['auth'], summary: 'The logged-in user', security: [{ session: [] }], response: { 200: Type.Object({ user: UserSchema }) } },
-    preHandler: requireLogin,
+    onRequest: requireLogin,
   }, async (req) => {
     const user = await auth.getUser(req.actor.userId!);
     if (!user) throw notFound({ ja: 'アカウント', en: 'account' });
@@ -316,9 +316,9 @@ export async function authRoutes(root: FastifyInstance, core: AuthCore): Promise
     }), opts.status ?? 200);
   }
 
-  app.get('/admin/users', { preHandler: requirePermission('admin.users') }, async (req, reply) => adminPage(req, reply));
+  app.get('/admin/users', { onRequest: requirePermission('admin.users') }, async (req, reply) => adminPage(req, reply));
 
-  app.post('/admin/users', { preHandler: requirePermission('admin.users') }, async (req, reply) => {
+  app.post('/admin/users', { onRequest: requirePermission('admin.users') }, async (req, reply) => {
     const form = readForm(req);
     const values = {
       email: field(form, 'email'), display_name: field(form, 'display_name'), kind: field(form, 'kind') || 'staff',
@@ -359,7 +359,7 @@ export async function authRoutes(root: FastifyInstance, core: AuthCore): Promise
     return see(reply, '/admin/users?created=1');
   });
 
-  app.post<{ Params: { id: string } }>('/admin/users/:id/disable', { preHandler: requirePermission('admin.users') }, async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/users/:id/disable', { onRequest: requirePermission('admin.users') }, async (req, reply) => {
     if (req.params.id === req.actor.userId) throw new AppError(409, 'cannot_disable_self', E.selfDisable);
     if (!(await core.disableUser(req.params.id, req.actor, req.ip))) throw notFound({ ja: 'ユーザー', en: 'user' });
     if (!wantsHtml(req)) return { ok: true };

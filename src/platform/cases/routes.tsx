@@ -143,7 +143,7 @@ function caseJson(engine: CaseEngine, c: CaseRecord, lang: Lang) {
 
 export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: CaseEngine) {
   // ---- Staff workbench ----------------------------------------------------------------------
-  app.get('/staff', { preHandler: requireStaff }, async (req, reply) => {
+  app.get('/staff', { onRequest: requireStaff }, async (req, reply) => {
     const types = readableTypes(engine, req.actor);
     const counts = await Promise.all(types.map(async (d) => ({
       def: d,
@@ -171,7 +171,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     ));
   });
 
-  app.get('/staff/cases', { preHandler: requireStaff }, async (req, reply) => {
+  app.get('/staff/cases', { onRequest: requireStaff }, async (req, reply) => {
     const q = req.query as Q;
     const { filter, sort } = filterFromQuery(engine, req.actor, q);
     const lang = req.lang;
@@ -257,7 +257,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     if (!actor.permissions.has(engine.typeDef(record.type).writePermission)) throw forbidden();
   }
 
-  app.get('/staff/cases/:ref', { preHandler: requireStaff }, async (req, reply) => {
+  app.get('/staff/cases/:ref', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     const def = engine.typeDef(record.type);
     const [parties, messages, history, staffUsers] = await Promise.all([
@@ -326,7 +326,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     ));
   });
 
-  app.post('/staff/cases/:ref/transition', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/cases/:ref/transition', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     const form = readForm(req);
     const version = Number(field(form, 'version'));
@@ -337,7 +337,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     return reply.redirect(`/staff/cases/${record.ref}`, 303);
   });
 
-  app.post('/staff/cases/:ref/assign', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/cases/:ref/assign', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     requireWrite(record, req.actor);
     const id = field(readForm(req), 'assignee');
@@ -346,21 +346,21 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     return reply.redirect(`/staff/cases/${record.ref}`, 303);
   });
 
-  app.post('/staff/cases/:ref/due', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/cases/:ref/due', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     requireWrite(record, req.actor);
     await engine.setDue(record.id, parseDate(field(readForm(req), 'due'), 'due') ?? null, req.actor);
     return reply.redirect(`/staff/cases/${record.ref}`, 303);
   });
 
-  app.post('/staff/cases/:ref/tags', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/cases/:ref/tags', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     requireWrite(record, req.actor);
     await engine.setTags(record.id, field(readForm(req), 'tags').split(/[,、]/), req.actor);
     return reply.redirect(`/staff/cases/${record.ref}`, 303);
   });
 
-  app.post('/staff/cases/:ref/messages', { preHandler: requireStaff }, async (req, reply) => {
+  app.post('/staff/cases/:ref/messages', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     requireWrite(record, req.actor);
     const form = readForm(req);
@@ -377,14 +377,14 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     return reply.redirect(`/staff/cases/${record.ref}#h-messages`, 303);
   });
 
-  app.get('/staff/cases/:ref/files/:fileId', { preHandler: requireStaff }, async (req, reply) => {
+  app.get('/staff/cases/:ref/files/:fileId', { onRequest: requireStaff }, async (req, reply) => {
     const record = await staffCase(req);
     return download(req, reply, record, []);
   });
 
   // ---- Staff JSON API -----------------------------------------------------------------------
   app.get('/api/v1/cases', {
-    preHandler: requireStaff,
+    onRequest: requireStaff,
     schema: {
       tags: ['cases'], summary: 'Search cases (staff)',
       querystring: Type.Object({
@@ -401,7 +401,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     return { total: page.total, next: page.next, items: page.items.map((c) => caseJson(engine, c, req.lang)) };
   });
 
-  app.get('/api/v1/cases/:ref', { preHandler: requireLogin, schema: { tags: ['cases'], summary: 'One case with history (staff) or status (party)' } }, async (req) => {
+  app.get('/api/v1/cases/:ref', { onRequest: requireLogin, schema: { tags: ['cases'], summary: 'One case with history (staff) or status (party)' } }, async (req) => {
     const { ref } = req.params as { ref: string };
     const record = await engine.read(ref, req.actor, req.ip);
     const staff = engine.isStaffReader(record, req.actor);
@@ -415,7 +415,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
   });
 
   app.post('/api/v1/cases/:ref/transitions', {
-    preHandler: requireStaff,
+    onRequest: requireStaff,
     schema: {
       tags: ['cases'], summary: 'Apply a state transition (staff)',
       body: Type.Object({ name: Type.String({ minLength: 1 }), reason: Type.Optional(Type.String()), note: Type.Optional(Type.String({ maxLength: 500 })), expectedVersion: Type.Optional(Type.Integer()) }),
@@ -428,7 +428,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
   });
 
   // ---- Party portal (organisations and reporters with an account) ------------------------------
-  app.get('/cases', { preHandler: requireLogin }, async (req, reply) => {
+  app.get('/cases', { onRequest: requireLogin }, async (req, reply) => {
     const records = (await engine.listForParty(req.actor)).filter((c) => !engine.isStaffReader(c, req.actor));
     const lang = req.lang;
     return sendPage(reply, (
@@ -474,18 +474,18 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     return { record, mine };
   }
 
-  app.get('/cases/:ref', { preHandler: requireLogin }, async (req, reply) => {
+  app.get('/cases/:ref', { onRequest: requireLogin }, async (req, reply) => {
     const { record, mine } = await partyCase(req);
     return partyView(req, reply, record, mine, `/cases/${record.ref}`);
   });
 
-  app.post('/cases/:ref/messages', { preHandler: requireLogin }, async (req, reply) => {
+  app.post('/cases/:ref/messages', { onRequest: requireLogin }, async (req, reply) => {
     const { record, mine } = await partyCase(req);
     await partyReply(req, record, mine[0]);
     return reply.redirect(`/cases/${record.ref}`, 303);
   });
 
-  app.get('/cases/:ref/files/:fileId', { preHandler: requireLogin }, async (req, reply) => {
+  app.get('/cases/:ref/files/:fileId', { onRequest: requireLogin }, async (req, reply) => {
     const { record, mine } = await partyCase(req);
     return download(req, reply, record, mine.map((p) => p.id));
   });

@@ -72,7 +72,15 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
     },
     hideUntagged: true,
   });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } });
+
+  // Every route the app serves, for the access-control test that walks them all.
+  const routeList: Array<{ method: string; url: string }> = [];
+  app.decorate('mamoriRoutes', routeList);
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeList.push({ method: m, url: r.url });
+  });
 
   app.decorateRequest('lang', 'ja');
   app.decorateRequest('actor', null as never);

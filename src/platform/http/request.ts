@@ -13,6 +13,9 @@ declare module 'fastify' {
     csrfToken: string;
     sessionId: string | null;
   }
+  interface FastifyInstance {
+    mamoriRoutes: Array<{ method: string; url: string }>;
+  }
   interface FastifyContextConfig {
     /** Skip the CSRF check (machine endpoints authenticated otherwise). */
     csrf?: false;

@@ -1,0 +1,271 @@
+// Crash safety of the real server process, on both backends: concurrent JSON submissions, each
+// with its own Idempotency-Key, while the server is killed with SIGKILL at a random moment; then a
+// restart on the same data, client retries with the same keys, and checks straight against the
+// database and the audit chain. A receipt (201) must mean the report is stored, exactly once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { BACKENDS, createTestDatabase } from '../harness.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import { main as mamoriCli } from '../../src/cli/main.js';
+
+// ---- the server as a child process (kept in step with shutdown.test.ts) ----------------------
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const READY_TIMEOUT = 150_000; // a fresh PGlite data dir runs initdb; slow on a busy 2-core machine
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Exit { code: number | null; signal: NodeJS.Signals | null }
+interface Server { proc: ChildProcess; port: number; output(): string; exited: Promise<Exit>; exit?: Exit }
+interface Res { status: number; body: any }
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+  });
+}
+
+/** One HTTP request on a connection of its own (no keep-alive pool to go stale across restarts). */
+function request(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = http.request({
+      host: '127.0.0.1', port, method, path, agent: false,
+      headers: { ...headers, ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_FORM_RATE_LIMIT: '1000000', ...env, PORT: String(port) },
+  });
+  let out = '';
+  const keep = (b: Buffer) => { out = (out + b.toString('utf8')).slice(-20_000); };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const server: Server = {
+    proc, port, output: () => out,
+    exited: new Promise<Exit>((resolve) => proc.once('exit', (code, signal) => { server.exit = { code, signal }; resolve(server.exit); })),
+  };
+  const deadline = Date.now() + READY_TIMEOUT;
+  for (;;) {
+    if (server.exit) throw new Error(`server exited before it was ready (${JSON.stringify(server.exit)}):\n${out}`);
+    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`server not ready within ${READY_TIMEOUT} ms:\n${out}`); }
+    try { if ((await request(port, 'GET', '/readyz', undefined, {}, 5000)).status === 200) return server; } catch { /* not listening yet */ }
+    await sleep(200);
+  }
+}
+
+/** SIGTERM and wait for the exit; SIGKILL if it does not come within timeoutMs. */
+async function stopServer(s: Server, timeoutMs = 30_000): Promise<Exit & { ms: number }> {
+  const t0 = Date.now();
+  if (!s.exit) s.proc.kill('SIGTERM');
+  const timer = setTimeout(() => s.proc.kill('SIGKILL'), timeoutMs);
+  const exit = await s.exited.finally(() => clearTimeout(timer));
+  return { ...exit, ms: Date.now() - t0 };
+}
+
+async function killServer(s: Server | undefined): Promise<void> {
+  if (!s || s.exit) return;
+  s.proc.kill('SIGKILL');
+  await s.exited;
+}
+
+// ---- the test ----------------------------------------------------------------------------------
+const WORKERS = 8;
+const BASE_URL = 'http://mamori.test'; // fixed, so tracking URLs compare equal across ports
+
+function report(n: number): Record<string, unknown> {
+  const common = {
+    reporterName: `発見 ${n}`, reporterEmail: `finder${n}@example.jp`, consentToShare: true,
+    description: `クラッシュ試験の届出 ${n}`, reproduction: '1. 送信 2. 強制終了', impact: '試験', discoveredOn: '2026-01-15',
+  };
+  return n % 3 === 2
+    ? { kind: 'web', siteUrl: `https://site${n}.example.jp/`, siteOperator: '運営者', cwe: 'CWE-89', ...common }
+    : { kind: 'product', productName: `Product${n}`, productVersions: '1.0', vendorName: 'ベンダ', productCategory: 'software', cwe: 'CWE-79', ...common };
+}
+
+interface Submission {
+  key: string;
+  payload: Record<string, unknown>;
+  status?: number;
+  ref?: string;
+  trackingUrl?: string;
+  /** Error code when no response came (ECONNREFUSED: never reached the server). */
+  error?: string;
+}
+
+describe.each(BACKENDS)('crash safety of the server process on %s', (backend) => {
+  let dataDir: string;
+  let tdb: { url: string; drop(): Promise<void> } | undefined;
+  let server: Server | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mamori-crash-'));
+    tdb = backend === 'postgres' ? await createTestDatabase() : undefined;
+    env = { MAMORI_DATA_DIR: dataDir, DATABASE_URL: tdb?.url ?? '', MAMORI_BASE_URL: BASE_URL, MAMORI_JOBS: 'on' };
+  });
+  afterAll(async () => {
+    await killServer(server);
+    await tdb?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged report exactly once across a SIGKILL, and retries return the same receipt', async () => {
+    const t0 = Date.now();
+    const phases: string[] = [];
+    const phase = (name: string) => phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    server = await startServer(env);
+    const first = server;
+    phase('ready');
+
+    // -- concurrent submissions; SIGKILL at a random moment once receipts are coming back --------
+    const submissions: Submission[] = [];
+    const run = randomBytes(4).toString('hex');
+    let n = 0;
+    let killed = false;
+    let firstAck!: () => void;
+    const gotAck = new Promise<void>((r) => (firstAck = r));
+    const loadDeadline = Date.now() + 60_000; // a bound only; the kill ends the load long before
+    const worker = async (w: number) => {
+      for (let i = 0; !killed && Date.now() < loadDeadline; i++) {
+        const s: Submission = { key: `crash-${run}-${w}-${i}`, payload: report(n++) };
+        submissions.push(s);
+        try {
+          const res = await request(first.port, 'POST', '/api/v1/vulnerability-reports', s.payload, { 'idempotency-key': s.key });
+          s.status = res.status;
+          if (res.status === 201) { s.ref = res.body.ref; s.trackingUrl = res.body.trackingUrl; firstAck(); }
+        } catch (err) {
+          s.error = (err as NodeJS.ErrnoException).code ?? String(err);
+          if (!killed) await sleep(20);
+        }
+      }
+    };
+    const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
+    await Promise.race([gotAck, sleep(60_000)]);
+    const killAfter = 300 + Math.floor(Math.random() * 1700);
+    await sleep(killAfter);
+    first.proc.kill('SIGKILL');
+    const killedExit = await first.exited;
+    killed = true;
+    await Promise.all(workers);
+    phase('killed');
+
+    const acked = submissions.filter((s) => s.status === 201);
+    const inFlight = submissions.filter((s) => s.error && s.error !== 'ECONNREFUSED');
+    const refused = submissions.filter((s) => s.error === 'ECONNREFUSED');
+    const unexpected = submissions.filter((s) => s.status !== undefined && s.status !== 201);
+    const summary = `kill after ${killAfter} ms: ${submissions.length} sent, ${acked.length} acknowledged, ${inFlight.length} cut off in flight, ${refused.length} refused`;
+    console.log(`[${backend}] ${summary}`);
+    expect(killedExit.signal, summary).toBe('SIGKILL');
+    expect(acked.length, summary).toBeGreaterThan(0);
+    expect(unexpected.map((s) => `${s.key}: ${s.status}`), 'answers other than 201 before the kill').toEqual([]);
+    expect(new Set(acked.map((s) => s.ref)).size, 'distinct receipts').toBe(acked.length);
+
+    // -- restart on the same data; clients retry with the same keys ------------------------------
+    server = await startServer(env);
+    phase('restarted');
+    const retryInterrupted = [...inFlight.slice(0, 4), ...refused.slice(0, 2)];
+    const retryAcked = [...acked.slice(0, 2), ...acked.slice(-2)].filter((s, i, a) => a.indexOf(s) === i);
+    const retries = await Promise.all([...retryInterrupted, ...retryAcked].map(async (s) => ({
+      s, res: await request(server!.port, 'POST', '/api/v1/vulnerability-reports', s.payload, { 'idempotency-key': s.key }),
+    })));
+    let interruptedButStored = 0;
+    for (const { s, res } of retries) {
+      if (s.status === 201) {
+        expect(res.status, `retry of acknowledged ${s.key}`).toBe(200);
+        expect(res.body.ref, `retry of acknowledged ${s.key}`).toBe(s.ref);
+        expect(res.body.trackingUrl).toBe(s.trackingUrl);
+      } else {
+        // Cut off in flight: stored or not, the retry gets a receipt. Refused: never reached it.
+        expect([200, 201], `retry of interrupted ${s.key} (${s.error}): ${JSON.stringify(res.body)}`).toContain(res.status);
+        if (s.error === 'ECONNREFUSED') expect(res.status, `retry of refused ${s.key}`).toBe(201);
+        if (res.status === 200) interruptedButStored++;
+        s.status = 201; s.ref = res.body.ref; s.trackingUrl = res.body.trackingUrl; // the client now holds a receipt
+        s.error = undefined;
+      }
+    }
+    console.log(`[${backend}] retried ${retryInterrupted.length} interrupted (${interruptedButStored} had been stored before the kill) and ${retryAcked.length} acknowledged`);
+    const stop = await stopServer(server);
+    expect({ code: stop.code, signal: stop.signal }, server.output()).toEqual({ code: 0, signal: null });
+    phase('stopped');
+
+    // -- the database, read directly ------------------------------------------------------------
+    const receipts = submissions.filter((s) => s.status === 201);
+    const neverArrived = submissions.filter((s) => s.error === 'ECONNREFUSED');
+    const database = await openDatabase({ url: tdb?.url, dir: join(dataDir, 'db'), poolSize: 2 });
+    try {
+      const db = database.db;
+      const cases = (await sql<{ id: string; ref: string; idempotency_key: string | null }>`
+        select id, ref, idempotency_key from cases`.execute(db)).rows;
+      const byRef = new Map<string, typeof cases>();
+      for (const c of cases) byRef.set(c.ref, [...(byRef.get(c.ref) ?? []), c]);
+      const byKey = new Map<string, typeof cases>();
+      for (const c of cases) if (c.idempotency_key) byKey.set(c.idempotency_key, [...(byKey.get(c.idempotency_key) ?? []), c]);
+
+      expect(cases.length).toBe(byRef.size); // no duplicate refs
+      expect(cases.filter((c) => c.idempotency_key).length).toBe(byKey.size); // one case per key
+      // Every acknowledged receipt: present exactly once, under its own key.
+      for (const s of receipts) {
+        expect(byRef.get(s.ref!)?.length, `acknowledged ${s.ref}`).toBe(1);
+        expect(byRef.get(s.ref!)![0].idempotency_key, `key of ${s.ref}`).toBe(`api:${s.key}`);
+      }
+      expect(new Set(receipts.map((s) => s.ref)).size, 'receipts ↔ keys 1:1').toBe(new Set(receipts.map((s) => s.key)).size);
+      // Every stored case came from a submission of this run; refused ones were never stored.
+      const sentKeys = new Set(submissions.map((s) => `api:${s.key}`));
+      expect(cases.filter((c) => !sentKeys.has(c.idempotency_key ?? '')).map((c) => c.ref)).toEqual([]);
+      for (const s of neverArrived) expect(byKey.has(`api:${s.key}`), `refused ${s.key}`).toBe(false);
+      expect(cases.length).toBeGreaterThanOrEqual(receipts.length);
+      expect(cases.length).toBeLessThanOrEqual(submissions.length - neverArrived.length);
+
+      // Each case is whole: one 'created' event, its reporter, its audit entry and its receipt mail.
+      const incomplete = (await sql<{ ref: string; created: number; reporters: number; audited: number; mails: number }>`
+        select c.ref,
+          (select count(*) from case_events e where e.case_id = c.id and e.kind = 'created')::int as created,
+          (select count(*) from case_parties p where p.case_id = c.id and p.role = 'reporter')::int as reporters,
+          (select count(*) from audit_log a where a.action = 'vulndesk.report.received' and a.subject_id = c.id::text)::int as audited,
+          (select count(*) from mail_outbox m where m.key = 'vulndesk-ack:' || c.id::text)::int as mails
+        from cases c`.execute(db)).rows.filter((r) => r.created !== 1 || r.reporters !== 1 || r.audited !== 1 || r.mails !== 1);
+      expect(incomplete).toEqual([]);
+      const orphanEvents = (await sql<{ n: number }>`select count(*)::int as n from case_events e where not exists (select 1 from cases c where c.id = e.case_id)`.execute(db)).rows[0].n;
+      expect(orphanEvents).toBe(0);
+      console.log(`[${backend}] ${cases.length} cases stored for ${receipts.length} receipts`);
+    } finally {
+      await database.close();
+    }
+    phase('checked');
+
+    // -- `mamori audit verify` on the same configuration ------------------------------------------
+    const out: string[] = [];
+    const code = await mamoriCli(['audit', 'verify'], { out: (l) => out.push(l), err: (l) => out.push(l), env: { ...env, LOG_LEVEL: 'warn' } });
+    expect(out.join('\n')).toMatch(/^OK: \d+ entries$/);
+    expect(code).toBe(0);
+    expect(Number(/OK: (\d+)/.exec(out[0])![1])).toBeGreaterThanOrEqual(receipts.length);
+    phase('verified');
+    console.log(`[${backend}] ${phases.join(', ')}`);
+  }, 400_000);
+});
