@@ -2,6 +2,7 @@
 // security headers, the language switch and Japanese fiscal-year dates.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestPlatform, type TestPlatform } from './harness.js';
+import { loginAs } from './session.js';
 import { fiscalQuarter, fiscalYear, fiscalYearOf, formatWareki, endOfJstDay, calendarQuarter, isoDate } from '../src/platform/i18n/dates.js';
 import { toCsv } from '../src/platform/stats/csv.js';
 import iconv from 'iconv-lite';
@@ -65,6 +66,16 @@ describe.each(BACKENDS)('kernel HTTP on %s', (backend) => {
     expect(cookie).not.toBeNull();
     const again = await p.app.inject({ method: 'GET', url: '/vulnerability-reports', headers: { accept: 'text/html', cookie: 'mamori_lang=en' } });
     expect(again.body).toContain('<html lang="en"');
+  });
+
+  it('keeps TOTP secrets sealed at rest while second-factor login still works', async () => {
+    const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+    await p.ctx.auth.createUser({ email: 'sealed@ipa.example.jp', displayName: 'sealed', password: 'a long enough password', kind: 'staff', roles: ['auditor'], totpSecret: secret });
+    const row = await p.ctx.db.selectFrom('users').select('totp_secret').where('email', '=', 'sealed@ipa.example.jp').executeTakeFirstOrThrow();
+    expect(row.totp_secret).toMatch(/^v1:/);
+    expect(row.totp_secret).not.toContain(secret);
+    const s = await loginAs(p.app, 'sealed@ipa.example.jp', 'a long enough password', secret);
+    expect((await p.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { cookie: s.cookie } })).statusCode).toBe(200);
   });
 
   it('escapes user input in pages', async () => {

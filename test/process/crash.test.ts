@@ -137,6 +137,7 @@ describe.each(BACKENDS)('crash safety of the server process on %s', (backend) =>
 
   it('keeps every acknowledged report exactly once across a SIGKILL, and retries return the same receipt', async () => {
     const t0 = Date.now();
+    const notes: string[] = [];
     const phases: string[] = [];
     const phase = (name: string) => phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
     server = await startServer(env);
@@ -180,7 +181,7 @@ describe.each(BACKENDS)('crash safety of the server process on %s', (backend) =>
     const refused = submissions.filter((s) => s.error === 'ECONNREFUSED');
     const unexpected = submissions.filter((s) => s.status !== undefined && s.status !== 201);
     const summary = `kill after ${killAfter} ms: ${submissions.length} sent, ${acked.length} acknowledged, ${inFlight.length} cut off in flight, ${refused.length} refused`;
-    console.log(`[${backend}] ${summary}`);
+    notes.push(summary);
     expect(killedExit.signal, summary).toBe('SIGKILL');
     expect(acked.length, summary).toBeGreaterThan(0);
     expect(unexpected.map((s) => `${s.key}: ${s.status}`), 'answers other than 201 before the kill').toEqual([]);
@@ -191,25 +192,30 @@ describe.each(BACKENDS)('crash safety of the server process on %s', (backend) =>
     phase('restarted');
     const retryInterrupted = [...inFlight.slice(0, 4), ...refused.slice(0, 2)];
     const retryAcked = [...acked.slice(0, 2), ...acked.slice(-2)].filter((s, i, a) => a.indexOf(s) === i);
-    const retries = await Promise.all([...retryInterrupted, ...retryAcked].map(async (s) => ({
+    // The first interrupted submission is retried twice at once (an eager client): still one case.
+    const retries = await Promise.all([...retryInterrupted, ...retryInterrupted.slice(0, 1), ...retryAcked].map(async (s) => ({
       s, res: await request(server!.port, 'POST', '/api/v1/vulnerability-reports', s.payload, { 'idempotency-key': s.key }),
     })));
-    let interruptedButStored = 0;
-    for (const { s, res } of retries) {
-      if (s.status === 201) {
-        expect(res.status, `retry of acknowledged ${s.key}`).toBe(200);
-        expect(res.body.ref, `retry of acknowledged ${s.key}`).toBe(s.ref);
-        expect(res.body.trackingUrl).toBe(s.trackingUrl);
-      } else {
-        // Cut off in flight: stored or not, the retry gets a receipt. Refused: never reached it.
-        expect([200, 201], `retry of interrupted ${s.key} (${s.error}): ${JSON.stringify(res.body)}`).toContain(res.status);
-        if (s.error === 'ECONNREFUSED') expect(res.status, `retry of refused ${s.key}`).toBe(201);
-        if (res.status === 200) interruptedButStored++;
-        s.status = 201; s.ref = res.body.ref; s.trackingUrl = res.body.trackingUrl; // the client now holds a receipt
-        s.error = undefined;
+    const answersTo = (s: Submission) => retries.filter((r) => r.s === s).map((r) => r.res);
+    for (const s of retryAcked) {
+      for (const res of answersTo(s)) {
+        expect({ status: res.status, ref: res.body.ref, trackingUrl: res.body.trackingUrl }, `retry of acknowledged ${s.key}`)
+          .toEqual({ status: 200, ref: s.ref, trackingUrl: s.trackingUrl });
       }
     }
-    console.log(`[${backend}] retried ${retryInterrupted.length} interrupted (${interruptedButStored} had been stored before the kill) and ${retryAcked.length} acknowledged`);
+    let interruptedButStored = 0;
+    for (const s of retryInterrupted) {
+      // Cut off in flight: stored or not, a retry gets the one receipt. Refused: it never arrived.
+      const answers = answersTo(s);
+      const what = `retry of interrupted ${s.key} (${s.error}): ${JSON.stringify(answers)}`;
+      for (const res of answers) expect([200, 201], what).toContain(res.status);
+      expect(answers.filter((res) => res.status === 201).length, what).toBeLessThanOrEqual(1);
+      expect(new Set(answers.map((res) => res.body.ref)).size, what).toBe(1);
+      if (s.error === 'ECONNREFUSED') expect(answers.some((res) => res.status === 201), what).toBe(true);
+      if (answers.every((res) => res.status === 200)) interruptedButStored++;
+      Object.assign(s, { status: 201, ref: answers[0].body.ref, trackingUrl: answers[0].body.trackingUrl, error: undefined }); // the client now holds a receipt
+    }
+    notes.push(`retried ${retryInterrupted.length} interrupted (${interruptedButStored} stored before the kill) and ${retryAcked.length} acknowledged`);
     const stop = await stopServer(server);
     expect({ code: stop.code, signal: stop.signal }, server.output()).toEqual({ code: 0, signal: null });
     phase('stopped');
@@ -251,9 +257,7 @@ describe.each(BACKENDS)('crash safety of the server process on %s', (backend) =>
           (select count(*) from mail_outbox m where m.key = 'vulndesk-ack:' || c.id::text)::int as mails
         from cases c`.execute(db)).rows.filter((r) => r.created !== 1 || r.reporters !== 1 || r.audited !== 1 || r.mails !== 1);
       expect(incomplete).toEqual([]);
-      const orphanEvents = (await sql<{ n: number }>`select count(*)::int as n from case_events e where not exists (select 1 from cases c where c.id = e.case_id)`.execute(db)).rows[0].n;
-      expect(orphanEvents).toBe(0);
-      console.log(`[${backend}] ${cases.length} cases stored for ${receipts.length} receipts`);
+      notes.push(`${cases.length} cases stored for ${receipts.length} receipts`);
     } finally {
       await database.close();
     }
@@ -266,6 +270,6 @@ describe.each(BACKENDS)('crash safety of the server process on %s', (backend) =>
     expect(code).toBe(0);
     expect(Number(/OK: (\d+)/.exec(out[0])![1])).toBeGreaterThanOrEqual(receipts.length);
     phase('verified');
-    console.log(`[${backend}] ${phases.join(', ')}`);
+    console.log(`[crash/${backend}] ${notes.join('; ')}; timeline: ${phases.join(', ')}`);
   }, 400_000);
 });

@@ -198,7 +198,7 @@ describe('graceful shutdown of the server process (pglite)', () => {
 
     const acked = submissions.filter((s) => s.status === 201);
     const counts = submissions.reduce<Record<string, number>>((m, s) => { const k = String(s.status ?? s.error); m[k] = (m[k] ?? 0) + 1; return m; }, {});
-    console.log(`[shutdown] exit ${JSON.stringify(exit)} after ${exitMs} ms; outcomes ${JSON.stringify(counts)}; /readyz after SIGTERM: ${readyz.join(' ')}`);
+    console.log(`[shutdown] exit ${JSON.stringify(exit)} ${exitMs} ms after SIGTERM; outcomes ${JSON.stringify(counts)}; /readyz after SIGTERM: ${readyz.join(' ')}`);
 
     expect(exit, s1.output()).toEqual({ code: 0, signal: null });
     expect(exitMs).toBeLessThan(EXIT_WITHIN_MS);

@@ -24,6 +24,12 @@ const SOURCE_LABEL: Record<string, Text> = {
   staff: { ja: '職員による登録', en: 'Entered by staff' },
 };
 
+const DISCLOSURE_LABEL: Record<string, Text> = {
+  none: { ja: '公開・他への届出なし', en: 'Not disclosed or reported elsewhere' },
+  disclosed: { ja: '既に公開されている', en: 'Already public' },
+  reported_elsewhere: { ja: '他の窓口・開発者にも届出済み', en: 'Also reported elsewhere' },
+};
+
 function describe(record: CaseRecord, lang: Lang): Array<{ label: Text; value: string; public?: boolean }> {
   const d = record.data as unknown as ValidReport;
   const yes = (b: boolean) => (b ? (lang === 'ja' ? 'はい' : 'Yes') : lang === 'ja' ? 'いいえ' : 'No');
@@ -40,7 +46,7 @@ function describe(record: CaseRecord, lang: Lang): Array<{ label: Text; value: s
   rows.push({ label: { ja: '再現手順', en: 'Reproduction' }, value: d.reproduction ?? '', public: true });
   if (d.impact) rows.push({ label: { ja: '想定される影響', en: 'Impact' }, value: d.impact, public: true });
   if (d.discoveredOn) rows.push({ label: { ja: '発見日', en: 'Discovered' }, value: d.discoveredOn });
-  rows.push({ label: { ja: '他所への公開・届出', en: 'Disclosure' }, value: `${d.disclosure ?? 'none'}${d.disclosureDetail ? `: ${d.disclosureDetail}` : ''}` });
+  rows.push({ label: { ja: '他所への公開・届出', en: 'Disclosure' }, value: `${t(DISCLOSURE_LABEL[d.disclosure ?? 'none'] ?? DISCLOSURE_LABEL.none, lang)}${d.disclosureDetail ? `: ${d.disclosureDetail}` : ''}` });
   if (d.encrypted) rows.push({ label: { ja: '暗号化', en: 'Encrypted' }, value: lang === 'ja' ? 'PGP で暗号化されて届出' : 'Submitted PGP-encrypted' });
   return rows;
 }

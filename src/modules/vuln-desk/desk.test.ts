@@ -280,6 +280,28 @@ describe.each(BACKENDS)('vulnerability report desk on %s', (backend) => {
     expect((await p.ctx.audit.verify()).ok).toBe(true);
   });
 
+  it('lets a reporter sign up, set a password from the e-mailed link, report while logged in and follow the case', async () => {
+    const anon = await anonymous(p.app, '/register');
+    const reg = await p.app.inject({ method: 'POST', url: '/register', payload: new URLSearchParams({ _csrf: anon.csrf, email: 'member@example.jp', display_name: '会員 一郎' }).toString(), headers: { cookie: anon.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
+    expect(reg.statusCode).toBe(200);
+    const mail = await sql<{ body_text: string }>`select body_text from mail_outbox where to_addr = 'member@example.jp'`.execute(p.ctx.db);
+    expect(mail.rows).toHaveLength(1);
+    const token = /\/password-reset\/([A-Za-z0-9_-]+)/.exec(mail.rows[0].body_text)![1];
+    const page = await anonymous(p.app, `/password-reset/${token}`);
+    const set = await p.app.inject({ method: 'POST', url: `/password-reset/${token}`, payload: new URLSearchParams({ _csrf: page.csrf, password: PASSWORD, password_confirm: PASSWORD }).toString(), headers: { cookie: page.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
+    expect([200, 303]).toContain(set.statusCode);
+    const member = await loginAs(p.app, 'member@example.jp', PASSWORD);
+    const res = await p.app.inject({ method: 'POST', url: '/api/v1/vulnerability-reports', payload: productReport({ reporterEmail: 'member@example.jp', productName: 'MemberProduct' }), headers: { cookie: member.cookie } });
+    expect(res.statusCode).toBe(201);
+    const list = await p.app.inject({ method: 'GET', url: '/cases', headers: { cookie: member.cookie, accept: 'text/html' } });
+    expect(list.body).toContain(res.json().ref);
+    expect((await api(member, 'GET', `/api/v1/cases/${res.json().ref}`)).statusCode).toBe(200);
+    // Signing up again with the same address reveals nothing and creates no second account.
+    const again = await p.app.inject({ method: 'POST', url: '/register', payload: new URLSearchParams({ _csrf: anon.csrf, email: 'member@example.jp', display_name: 'x' }).toString(), headers: { cookie: anon.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(reg.body);
+  });
+
   it('serves the quarterly statistics page in both languages with CSV', async () => {
     const ja = await p.app.inject({ method: 'GET', url: '/vulnerability-reports/statistics?fy=2026&q=3', headers: { accept: 'text/html' } });
     expect(ja.statusCode).toBe(200);

@@ -255,16 +255,15 @@ export function StaffPanel(props: { record: CaseRecord; lang: Lang; csrfToken: s
   const recipients = props.orgs.filter((o) => o.kind === 'priority_recipient');
   const hidden = <input type="hidden" name="_csrf" value={csrfToken} />;
   const product = c.type === 'vuln.product';
-  return (
-    <section aria-labelledby="h-desk"><h2 id="h-desk">{J ? '届出の取扱い' : 'Desk actions'}</h2>
-      {product && c.state === 'forwarded' && props.can('vulndesk.coordinate') && (
+  const forms = [
+      product && c.state === 'forwarded' && props.can('vulndesk.coordinate') && (
         <form method="post" action={`${base}/contact-developer`} class="stack">{hidden}
           <fieldset><legend>{J ? '製品開発者へ連絡（目標公表日は連絡から45日後）' : 'Contact the developer (target publication: 45 days after contact)'}</legend>
             <label for="cd-org">{J ? '製品開発者' : 'Developer'}</label>
             <select id="cd-org" name="organisationId">{vendors.map((o) => <option value={o.id}>{o.name}</option>)}</select>
             <p><button type="submit">{J ? '連絡して調整を開始' : 'Contact and start coordination'}</button></p></fieldset>
-        </form>)}
-      {!product && !c.closedAt && props.can('vulndesk.coordinate') && (
+        </form>),
+      !product && !c.closedAt && props.can('vulndesk.coordinate') && (
         <form method="post" action={`${base}/operator`} class="stack">{hidden}
           <fieldset><legend>{J ? 'ウェブサイト運営者を関係者に追加' : 'Add the website operator as a party'}</legend>
             <label for="op-org">{J ? '登録済みの運営者' : 'Registered operator'}</label>
@@ -272,8 +271,8 @@ export function StaffPanel(props: { record: CaseRecord; lang: Lang; csrfToken: s
             <label for="op-email">{J ? '運営者のメールアドレス（未登録の場合）' : 'Operator e-mail (if not registered)'}</label><input id="op-email" type="email" name="email" />
             <label for="op-name">{J ? '運営者名' : 'Operator name'}</label><input id="op-name" type="text" name="name" maxLength={200} />
             <p><button type="submit" class="secondary">{J ? '追加して連絡' : 'Add and notify'}</button></p></fieldset>
-        </form>)}
-      {product && (props.can('vulndesk.advisory')) && (
+        </form>),
+      product && (props.can('vulndesk.advisory')) && (
         <form method="post" action={`${base}/advisory`} class="stack">{hidden}
           <fieldset><legend>{J ? '公表情報（脆弱性対策情報）' : 'Advisory (countermeasure information)'}</legend>
             <label for="adv-title">{J ? '公表タイトル' : 'Advisory title'}</label><input id="adv-title" type="text" name="advisoryTitle" value={adv.title ?? ''} maxLength={300} />
@@ -284,23 +283,26 @@ export function StaffPanel(props: { record: CaseRecord; lang: Lang; csrfToken: s
             {adv.cvss && <p>{J ? '基本値' : 'Base score'}: <strong>{adv.cvss.baseScore}</strong>（{t(SEVERITY_LABEL[adv.cvss.severity], lang)}）CVSS v{adv.cvss.version}</p>}
             <label for="adv-solution">{J ? '対策' : 'Solution'}</label><textarea id="adv-solution" name="solution">{adv.solution ?? ''}</textarea>
             <p><button type="submit" class="secondary">{J ? '公表情報を保存' : 'Save the advisory'}</button></p></fieldset>
-        </form>)}
-      {product && ['forwarded', 'coordinating'].includes(c.state) && props.can('vulndesk.priority') && (
+        </form>),
+      product && ['forwarded', 'coordinating'].includes(c.state) && props.can('vulndesk.priority') && (
         <form method="post" action={`${base}/priority`} class="stack">{hidden}
           <fieldset><legend>{J ? '優先提供（公表前）' : 'Priority provision (before publication)'}</legend>
             <label for="pp-org">{J ? '提供先' : 'Recipient'}</label>
             <select id="pp-org" name="organisationId">{recipients.map((o) => <option value={o.id}>{o.name}（{t(PRIORITY_CATEGORIES[o.category ?? ''] ?? { ja: '-', en: '-' }, lang)}）</option>)}</select>
             <p><button type="submit" class="secondary">{J ? '優先提供する' : 'Provide'}</button></p></fieldset>
-        </form>)}
-      {product && props.can('vulndesk.publish') && (
+        </form>),
+      product && props.can('vulndesk.publish') && (
         <form method="post" action={`${base}/alert`} class="stack">{hidden}
           <fieldset><legend>{J ? '注意喚起・緊急対策の発出を記録' : 'Record an alert or emergency countermeasure'}</legend>
             <label for="al-level">{J ? '種別' : 'Kind'}</label>
             <select id="al-level" name="level"><option value="alert">{J ? '注意喚起' : 'Alert'}</option><option value="emergency">{J ? '緊急対策' : 'Emergency countermeasure'}</option></select>
             <label for="al-title">{J ? '注意喚起の件名' : 'Alert title'}</label><input id="al-title" type="text" name="alertTitle" maxLength={300} />
             <p><button type="submit" class="secondary">{J ? '記録する' : 'Record'}</button></p></fieldset>
-        </form>)}
-    </section>
+        </form>),
+  ].filter(Boolean);
+  if (forms.length === 0) return null;
+  return (
+    <section aria-labelledby="h-desk"><h2 id="h-desk">{J ? '届出の取扱い' : 'Desk actions'}</h2>{forms}</section>
   );
 }
 

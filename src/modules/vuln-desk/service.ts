@@ -178,7 +178,11 @@ export function validateReport(input: ReportInput, opts: { now?: Date; allowStaf
     site = { url, operator: s('siteOperator') || null };
     if (isDeveloper) errors.push(invalid('kind', '開発者届はソフトウェア製品のみです。', 'developer self-reports are for software products only.'));
   }
-  if (errors.length) throw validationFailed(errors);
+  if (errors.length) {
+    // Listed in the order the form shows the fields.
+    const order = Object.keys(FIELD_LABELS);
+    throw validationFailed(errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
+  }
   let source: ReportSource = isDeveloper ? 'developer' : 'finder';
   if (opts.source && opts.allowStaffSources) source = opts.source;
   return {
@@ -349,6 +353,7 @@ export function createVulnDeskService(ctx: AppContext): VulnDeskService {
       if (input.organisationId) {
         const org = await ctx.auth.getOrganisation(input.organisationId);
         if (!org) throw validationFailed([{ field: 'organisationId', message: { ja: '組織が見つかりません。', en: 'Organisation not found.' } }]);
+        if ((await cases().partiesOf(c.id)).some((p) => p.organisationId === org.id)) return {};
         await cases().addParty(c.id, { role, organisationId: org.id, name: org.name, email: org.email }, actor);
         return {};
       }

@@ -10,7 +10,7 @@ import type { Text } from '../i18n/i18n.js';
 import { ORG_KINDS, type Auth, type OrgKind, type Organisation, type User } from './auth.js';
 import type { OrganisationsTable, UsersTable } from './migrations.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
-import { isBase32Secret, newTotpSecret, totpStep } from './totp.js';
+import { isBase32Secret, newTotpSecret, openTotpSecret, sealTotpSecret, totpStep } from './totp.js';
 import { hasPermission } from './guards.js';
 import { authRoutes } from './routes.js';
 import { hashToken, isTokenShaped, isValidEmail, newToken, normaliseEmail } from './tokens.js';
@@ -93,6 +93,8 @@ export interface AuthCore {
   listUsers(page: number, pageSize: number): Promise<{ users: Array<UserRow & { organisation_name: string | null }>; total: number }>;
   adminCreateUser(input: { email: string; displayName: string; kind: 'staff' | 'org'; organisationId?: string; roles: string[] }, actor: Actor, ip: string): Promise<User>;
   disableUser(id: string, actor: Actor, ip: string): Promise<boolean>;
+  /** A public reporter signs up: the account gets a password only through the e-mailed link, which proves the address. */
+  registerPublic(input: { email: string; displayName: string }, ip: string): Promise<void>;
 }
 
 export function createAuth(ctx: AppContext): Auth {
@@ -204,7 +206,7 @@ export function createAuth(ctx: AppContext): Auth {
         await audit('auth.login_failed', PUBLIC_ACTOR, fresh, ip, { email: fresh.email, reason: 'locked' });
         return 'locked';
       }
-      const step = totpStep(fresh.totp_secret, code);
+      const step = totpStep(openTotpSecret(ctx.config.secret, fresh.totp_secret), code);
       if (step !== null) {
         // Atomic compare-and-set: the same code (or an older one) is accepted at most once.
         const r = await db().updateTable('users').set({ totp_last_step: step })
@@ -257,10 +259,10 @@ export function createAuth(ctx: AppContext): Auth {
 
     async enrolmentSecret(user) {
       const fresh = await userRow(user.id);
-      if (fresh?.totp_secret && !fresh.totp_enabled) return fresh.totp_secret;
+      if (fresh?.totp_secret && !fresh.totp_enabled) return openTotpSecret(ctx.config.secret, fresh.totp_secret);
       const secret = newTotpSecret();
       // Never overwrite an enabled secret: re-enrolment is an administrator's reset, not a page visit.
-      await db().updateTable('users').set({ totp_secret: secret, totp_last_step: null })
+      await db().updateTable('users').set({ totp_secret: sealTotpSecret(ctx.config.secret, secret), totp_last_step: null })
         .where('id', '=', user.id).where('totp_enabled', '=', false).execute();
       return secret;
     },
@@ -268,7 +270,7 @@ export function createAuth(ctx: AppContext): Auth {
     async enableTotp(user, code, actor, ip) {
       const fresh = await userRow(user.id);
       if (!fresh?.totp_secret || fresh.totp_enabled) return false;
-      const step = totpStep(fresh.totp_secret, code);
+      const step = totpStep(openTotpSecret(ctx.config.secret, fresh.totp_secret), code);
       if (step === null) return false;
       const r = await db().transaction().execute(async (trx) => {
         const res = await trx.updateTable('users').set({ totp_enabled: true, totp_last_step: step })
@@ -353,6 +355,23 @@ export function createAuth(ctx: AppContext): Auth {
       });
     },
 
+    async registerPublic(input, ip) {
+      const email = normaliseEmail(input.email);
+      const existing = await db().selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      // Same answer either way, so the form cannot be used to learn who has an account; an existing
+      // holder simply gets a password-reset link.
+      if (existing) {
+        if (!existing.disabled) await core.requestPasswordReset(email, ip);
+        return;
+      }
+      await db().transaction().execute(async (trx) => {
+        const user = await auth.createUser({ email, displayName: input.displayName, kind: 'public', password: newToken() }, trx);
+        const row = (await userRow(user.id, trx))!;
+        await issueResetMail(trx, row, INVITE_VALID_S, 'invite');
+        await audit('auth.register', PUBLIC_ACTOR, row, ip, { email }, trx);
+      });
+    },
+
     async disableUser(id, actor, ip) {
       return db().transaction().execute(async (trx) => {
         const user = await userRow(id, trx);
@@ -428,7 +447,7 @@ export function createAuth(ctx: AppContext): Auth {
         const row = await exec.insertInto('users').values({
           email, display_name: input.displayName.trim(), kind: input.kind, organisation_id: input.organisationId ?? null,
           roles: [...new Set(input.roles ?? [])], password_hash: await hashPassword(input.password),
-          totp_secret: secret ?? null, totp_enabled: secret !== undefined, totp_last_step: null, locked_until: null,
+          totp_secret: secret ? sealTotpSecret(ctx.config.secret, secret) : null, totp_enabled: secret !== undefined, totp_last_step: null, locked_until: null,
         }).returningAll().executeTakeFirstOrThrow();
         return toUser(row);
       } catch (err) {

@@ -367,3 +367,32 @@ export function AdminUsersPage(props: {
     </Layout>
   );
 }
+
+export function RegisterPage(props: { ctx: PageContext; email: string; displayName: string; errors: FormError[]; sent: boolean }) {
+  const { ctx } = props;
+  const lang = ctx.lang;
+  return (
+    <Layout ctx={ctx} title={{ ja: 'アカウントの作成（届出者向け）', en: 'Create an account (for reporters)' }}>
+      {props.sent ? (
+        <div class="alert ok" role="status">
+          <p>{t({
+            ja: 'ご入力のメールアドレスに、パスワード設定用のリンクをお送りしました（有効期限72時間）。リンクからパスワードを設定するとログインできます。',
+            en: 'We have sent a link to set your password to that address (valid for 72 hours). Set a password with it, then log in.',
+          }, lang)}</p>
+        </div>
+      ) : (
+        <>
+          <ErrorSummary lang={lang} errors={props.errors} />
+          <p>{t({ ja: '届出はアカウントなしでも行えます。アカウントを作ると、自分の届出の状況を一覧で確認できます。', en: 'You can report without an account. With one, you can follow all your reports in one place.' }, lang)}</p>
+          <form method="post" action="/register" class="stack" novalidate>
+            <Csrf ctx={ctx} />
+            <Field lang={lang} id="display_name" label={{ ja: '氏名（表示名）', en: 'Name (display name)' }} value={props.displayName} autocomplete="name" required errors={props.errors} maxLength={200} />
+            <Field lang={lang} id="email" label={L.email} type="email" value={props.email} autocomplete="email" required errors={props.errors} maxLength={320} />
+            <Submit>{t({ ja: 'アカウントを作成する', en: 'Create the account' }, lang)}</Submit>
+          </form>
+        </>
+      )}
+      <p><a href="/login">{t({ ja: 'ログインへ', en: 'Log in' }, lang)}</a></p>
+    </Layout>
+  );
+}

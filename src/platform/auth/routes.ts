@@ -15,7 +15,7 @@ import { passwordProblem } from './passwords.js';
 import { totpUri } from './totp.js';
 import { isValidEmail } from './tokens.js';
 import {
-  AccountPage, AdminUsersPage, EnrolPage, LoginPage, ResetInvalidPage, ResetPage, ResetRequestPage, TotpPage, type FormError,
+  AccountPage, AdminUsersPage, EnrolPage, LoginPage, RegisterPage, ResetInvalidPage, ResetPage, ResetRequestPage, TotpPage, type FormError,
 } from './pages.js';
 
 const E = {
@@ -209,6 +209,23 @@ export async function authRoutes(root: FastifyInstance, core: AuthCore): Promise
   });
 
   // ---- password reset ------------------------------------------------------------------------
+
+  app.get('/register', async (req, reply) =>
+    sendPage(reply, RegisterPage({ ctx: pageContext(req), email: '', displayName: '', errors: [], sent: false })));
+
+  app.post('/register', { config: { rateLimit: { max: 5, timeWindow: '15 minutes' } } }, async (req, reply) => {
+    const form = readForm(req);
+    const email = field(form, 'email');
+    const displayName = field(form, 'display_name');
+    const errors: FormError[] = [];
+    if (!displayName) errors.push({ field: 'display_name', message: E.required });
+    else if (displayName.length > 200) errors.push({ field: 'display_name', message: { ja: '200文字以内で入力してください。', en: 'At most 200 characters.' } });
+    if (!email) errors.push({ field: 'email', message: E.required });
+    else if (!isValidEmail(email)) errors.push({ field: 'email', message: E.invalidEmail });
+    if (errors.length) return sendPage(reply, RegisterPage({ ctx: pageContext(req), email, displayName, errors, sent: false }), 422);
+    await core.registerPublic({ email, displayName }, req.ip);
+    return sendPage(reply, RegisterPage({ ctx: pageContext(req), email: '', displayName: '', errors: [], sent: true }));
+  });
 
   app.get('/password-reset', async (req, reply) =>
     sendPage(reply, ResetRequestPage({ ctx: pageContext(req), email: '', errors: [], sent: false })));

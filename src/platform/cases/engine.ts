@@ -72,6 +72,10 @@ type Db = Kysely<Tables>;
 
 const CASE_TEXT = { ja: '案件', en: 'case' };
 
+/** What keyword search matches (see search()); must stay exactly the expression of the index
+ *  cases_open_search (migration kernel_cases_002), or the planner cannot use it. */
+const CASE_SEARCH_TEXT = `lower(title || E'\\n' || ref || E'\\n' || (data::text))`;
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -525,6 +529,9 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
         });
         n += chunk.length;
       }
+      // Planner statistics for the bulk-loaded rows: embedded PGlite runs no autovacuum, so without
+      // this the tables would stay "never analysed" and statistics/list queries get poor plans.
+      if (n > 0) await sql`analyze cases, case_events, case_parties`.execute(db());
       return n;
     },
 
@@ -548,7 +555,9 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       }
       if (filter.q) {
         const like = `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-        q = q.where((eb) => eb.or([eb('title', 'ilike', like), eb('ref', 'ilike', like), eb(sql`data::text`, 'ilike', like)]));
+        // Title, reference or any value of the data, case-insensitively (ILIKE is lower() LIKE lower()),
+        // as one expression so that the trigram index cases_open_search can answer it.
+        q = q.where(sql<boolean>`${sql.raw(CASE_SEARCH_TEXT)} like lower(${like})`);
       }
       const total = opts.withTotal === false ? -1 : Number((await q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
       // Sort keys are never null (due dates sort missing-last), so keyset pagination is exact.
@@ -585,13 +594,27 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
 
     async stateCountsAsOf(type, asOf) {
       // The state of each case at asOf is the target of its latest state-changing event before it.
+      // Every state change writes that event together with the new state, so for a case with no state
+      // change since asOf this is its current state; only the cases changed since then ("moved", few
+      // for a past date, found through case_events_state) are looked up in their history. Sorting the
+      // whole history instead took most of the statistics' time.
       const rows = await sql<{ state: string; n: number }>`
-        select s.to_state as state, count(*)::int as n from (
-          select distinct on (e.case_id) e.case_id, e.to_state
-          from case_events e join cases c on c.id = e.case_id
-          where c.type = ${type} and c.received_at < ${asOf} and e.at < ${asOf} and e.to_state is not null
-          order by e.case_id, e.at desc, e.id desc
-        ) s group by s.to_state`.execute(db());
+        with moved as (
+          select distinct e.case_id from case_events e join cases c on c.id = e.case_id
+          where e.at >= ${asOf} and e.to_state is not null and c.type = ${type} and c.received_at < ${asOf}
+        )
+        select state, sum(n)::int as n from (
+          select c.state, count(*) as n from cases c
+          where c.type = ${type} and c.received_at < ${asOf} and not exists (select 1 from moved m where m.case_id = c.id)
+          group by c.state
+          union all
+          select s.to_state, count(*) from (
+            select distinct on (e.case_id) e.case_id, e.to_state
+            from case_events e join moved m on m.case_id = e.case_id
+            where e.at < ${asOf} and e.to_state is not null
+            order by e.case_id, e.at desc, e.id desc
+          ) s group by s.to_state
+        ) x group by state`.execute(db());
       return Object.fromEntries(rows.rows.map((r) => [r.state, Number(r.n)]));
     },
 

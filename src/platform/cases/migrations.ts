@@ -80,6 +80,24 @@ export const casesMigrations: Migration[] = [
       )`.execute(db);
     },
   },
+  {
+    // Found by the benchmarks (docs/benchmarks.md): the staff list filtered a seq scan of all cases
+    // through three ILIKEs per row, and the statistics sorted or scanned the whole history per figure.
+    id: 'kernel_cases_002_list_and_statistics_indexes',
+    async up(db) {
+      // Open cases of a type, newest first: the staff list's default filter and the workbench counts.
+      await sql`create index cases_open_type_received on cases (type, received_at desc, id desc) where closed_at is null`.execute(db);
+      // Keyword search over open cases (engine search(): title, reference and data, case-insensitive).
+      // A small pending list: PGlite has no autovacuum to flush it, and searches read all of it.
+      await sql`create index cases_open_search on cases
+        using gin ((lower(title || E'\\n' || ref || E'\\n' || (data::text))) gin_trgm_ops)
+        with (gin_pending_list_limit = 256) where closed_at is null`.execute(db);
+      // Statistics (countEvents): events of a kind, a transition or into a state within a period.
+      await sql`create index case_events_kind_at on case_events (kind, at)`.execute(db);
+      await sql`create index case_events_transition_at on case_events (transition, at) where transition is not null`.execute(db);
+      await sql`create index case_events_to_state_at on case_events (to_state, at) where to_state is not null`.execute(db);
+    },
+  },
 ];
 
 export interface CaseRow {

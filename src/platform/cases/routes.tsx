@@ -154,6 +154,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     const lang = req.lang;
     return sendPage(reply, (
       <Layout ctx={pageContext(req)} title={L.workbench}>
+        <p><a href="/staff/cases">{lang === 'ja' ? 'すべての案件を検索' : 'Search all cases'}</a>{req.actor.permissions.has('audit.read') && <> · <a href="/staff/audit">{lang === 'ja' ? '監査ログ' : 'Audit log'}</a></>}</p>
         {types.length === 0 ? <p>{lang === 'ja' ? '閲覧できる案件の種類はありません。' : 'You have no case types to read.'}</p> : (
           <table>
             <thead><tr><th scope="col">{t(L.type, lang)}</th><th scope="col" class="num">{t(L.openOnly, lang)}</th><th scope="col" class="num">{t(L.me, lang)}</th><th scope="col" class="num">{t(L.overdue, lang)}</th></tr></thead>
@@ -291,7 +292,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
                 <input type="hidden" name="version" value={String(record.version)} />
                 <fieldset><legend>{t(tr.label, lang)}</legend>
                   {tr.reasons && (<><label for={`r-${tr.name}`}>{t(L.reason, lang)}</label>
-                    <select id={`r-${tr.name}`} name="reason" required>{Object.entries(tr.reasons).map(([k, v]) => <option value={k}>{t(v, lang)}</option>)}</select></>)}
+                    <select id={`r-${tr.name}`} name="reason" required><option value="">{lang === 'ja' ? '選択してください' : 'Choose…'}</option>{Object.entries(tr.reasons).map(([k, v]) => <option value={k}>{t(v, lang)}</option>)}</select></>)}
                   <label for={`n-${tr.name}`}>{t(L.note, lang)}</label><input id={`n-${tr.name}`} type="text" name="note" maxLength={500} />
                   <p><button type="submit">{t(tr.label, lang)}</button></p>
                 </fieldset>
@@ -319,7 +320,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
         {canWrite && <MessageForm lang={lang} csrf={req.csrfToken} action={`${action}/messages`} parties={parties} orgName={orgName} staff maxFiles={ctx.config.maxAttachmentsPerMessage} maxMb={Math.floor(ctx.config.maxAttachmentBytes / 1048576)} />}
         <section aria-labelledby="h-history"><h2 id="h-history">{t(L.history, lang)}</h2>
           <table><thead><tr><th scope="col">{lang === 'ja' ? '日時' : 'When'}</th><th scope="col">{lang === 'ja' ? '実施者' : 'Who'}</th><th scope="col">{lang === 'ja' ? '内容' : 'What'}</th></tr></thead>
-            <tbody>{history.map((h) => (<tr><td>{formatDateTime(h.at, lang)}</td><td>{h.actorName}</td><td>{t(EVENT_LABEL[h.kind] ?? { ja: h.kind, en: h.kind }, lang)}
+            <tbody>{history.map((h) => (<tr><td>{formatDateTime(h.at, lang)}</td><td>{actorLabel(h.actorName, lang)}</td><td>{t(EVENT_LABEL[h.kind] ?? { ja: h.kind, en: h.kind }, lang)}
               {h.toState ? `: ${h.fromState ? stateLabel(def, h.fromState, lang) + ' → ' : ''}${stateLabel(def, h.toState, lang)}` : ''}{h.reason ? `（${reasonLabel(def, h.reason, lang)}）` : ''}{typeof h.details.note === 'string' ? ` — ${h.details.note}` : ''}</td></tr>))}</tbody></table>
         </section>
       </Layout>
@@ -567,6 +568,18 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
   }
 }
 
+const ACTOR_LABEL: Record<string, Text> = {
+  public: { ja: '届出者・外部の利用者', en: 'Reporter / outside user' },
+  system: { ja: 'システム', en: 'System' },
+  import: { ja: '移行データ', en: 'Imported history' },
+  'tracking-link': { ja: '届出者（追跡用リンク）', en: 'Reporter (tracking link)' },
+};
+
+/** Built-in actor names shown in the page's language; people's names as they are. */
+function actorLabel(name: string, lang: Lang): string {
+  return ACTOR_LABEL[name] ? t(ACTOR_LABEL[name], lang) : name;
+}
+
 function reasonLabel(def: CaseTypeDefinition, reason: string, lang: Lang): string {
   for (const tr of def.transitions) if (tr.reasons?.[reason]) return t(tr.reasons[reason], lang);
   return def.states[reason] ? t(def.states[reason].label, lang) : reason;
@@ -583,7 +596,7 @@ function MessagesSection(props: { lang: Lang; messages: CaseMessage[]; parties: 
     <section aria-labelledby="h-messages"><h2 id="h-messages">{t(L.messages, lang)}</h2>
       {props.messages.length === 0 ? <p>{t(L.noMessages, lang)}</p> : props.messages.map((m) => (
         <article class="message">
-          <p class="head">{formatDateTime(m.createdAt, lang)} · {m.authorName}
+          <p class="head">{formatDateTime(m.createdAt, lang)} · {actorLabel(m.authorName, lang)}
             {' · '}{m.visibility === 'internal' ? t(L.internal, lang) : m.partyIds.map(partyName).join('、')}</p>
           <p class="prewrap">{m.body}</p>
           {m.attachments.length > 0 && (<ul>{m.attachments.map((a) => <li><a href={`${props.fileBase}/${a.fileId}`} download>{a.filename}</a> ({a.size.toLocaleString()} bytes)</li>)}</ul>)}

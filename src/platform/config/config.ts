@@ -27,6 +27,8 @@ export interface Config {
   /** Skip background workers (tests that drive jobs by hand). */
   jobsEnabled: boolean;
   secureCookies: boolean;
+  /** Proxy addresses whose X-Forwarded-For is trusted (comma-separated IPs/CIDRs, or true for any). */
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     jobsEnabled: env.MAMORI_JOBS !== 'off',
     secureCookies: env.MAMORI_SECURE_COOKIES === '1',
+    trustProxy: env.MAMORI_TRUST_PROXY === 'true' ? true : env.MAMORI_TRUST_PROXY || false,
     ...overrides,
   };
   if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) {

@@ -45,6 +45,7 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
     return503OnClosing: true,
+    trustProxy: config.trustProxy,
     forceCloseConnections: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -19,6 +19,8 @@ const L = {
   login: { ja: 'ログイン', en: 'Log in' },
   logout: { ja: 'ログアウト', en: 'Log out' },
   switchTo: { ja: 'English', en: '日本語' },
+  workbench: { ja: '職員ワークベンチ', en: 'Staff workbench' },
+  myCases: { ja: '関係する案件', en: 'My cases' },
   footer: { ja: 'Mamori はオープンソースの業務基盤です。', en: 'Mamori is an open-source operations platform.' },
 } satisfies Record<string, Text>;
 
@@ -46,6 +48,8 @@ export function Layout(props: { ctx: PageContext; title: Text; children: Compone
           <nav aria-label={ctx.lang === 'ja' ? 'サイト' : 'Site'}>
             <ul>
               {(ctx.nav ?? []).map((n) => <li><a href={n.href}>{t(n.label, ctx.lang)}</a></li>)}
+              {ctx.user?.kind === 'staff' && <li><a href="/staff">{t(L.workbench, ctx.lang)}</a></li>}
+              {ctx.user && ctx.user.kind !== 'staff' && <li><a href="/cases">{t(L.myCases, ctx.lang)}</a></li>}
               <li><a href={langSwitchHref(ctx.url, other)} lang={other} hrefLang={other}>{t(L.switchTo, ctx.lang)}</a></li>
               {ctx.user ? (
                 <li>
