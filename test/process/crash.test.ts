@@ -3,105 +3,24 @@
 // restart on the same data, client retries with the same keys, and checks straight against the
 // database and the audit chain. A receipt (201) must mean the report is stored, exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { BACKENDS, createTestDatabase } from '../harness.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { main as mamoriCli } from '../../src/cli/main.js';
 
-// ---- the server as a child process (kept in step with shutdown.test.ts) ----------------------
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const READY_TIMEOUT = 150_000; // a fresh PGlite data dir runs initdb; slow on a busy 2-core machine
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { killServer, request, sleep, startServer, stopServer, type Server } from './server.js';
 
-interface Exit { code: number | null; signal: NodeJS.Signals | null }
-interface Server { proc: ChildProcess; port: number; output(): string; exited: Promise<Exit>; exit?: Exit }
-interface Res { status: number; body: any }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
-  });
-}
-
-/** One HTTP request on a connection of its own (no keep-alive pool to go stale across restarts). */
-function request(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request({
-      host: '127.0.0.1', port, method, path, agent: false,
-      headers: { ...headers, ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_FORM_RATE_LIMIT: '1000000', ...env, PORT: String(port) },
-  });
-  let out = '';
-  const keep = (b: Buffer) => { out = (out + b.toString('utf8')).slice(-20_000); };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  const server: Server = {
-    proc, port, output: () => out,
-    exited: new Promise<Exit>((resolve) => proc.once('exit', (code, signal) => { server.exit = { code, signal }; resolve(server.exit); })),
-  };
-  const deadline = Date.now() + READY_TIMEOUT;
-  for (;;) {
-    if (server.exit) throw new Error(`server exited before it was ready (${JSON.stringify(server.exit)}):\n${out}`);
-    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`server not ready within ${READY_TIMEOUT} ms:\n${out}`); }
-    try { if ((await request(port, 'GET', '/readyz', undefined, {}, 5000)).status === 200) return server; } catch { /* not listening yet */ }
-    await sleep(200);
-  }
-}
-
-/** SIGTERM and wait for the exit; SIGKILL if it does not come within timeoutMs. */
-async function stopServer(s: Server, timeoutMs = 30_000): Promise<Exit & { ms: number }> {
-  const t0 = Date.now();
-  if (!s.exit) s.proc.kill('SIGTERM');
-  const timer = setTimeout(() => s.proc.kill('SIGKILL'), timeoutMs);
-  const exit = await s.exited.finally(() => clearTimeout(timer));
-  return { ...exit, ms: Date.now() - t0 };
-}
-
-async function killServer(s: Server | undefined): Promise<void> {
-  if (!s || s.exit) return;
-  s.proc.kill('SIGKILL');
-  await s.exited;
-}
-
-// ---- the test ----------------------------------------------------------------------------------
 const WORKERS = 8;
 const BASE_URL = 'http://mamori.test'; // fixed, so tracking URLs compare equal across ports
 
 function report(n: number): Record<string, unknown> {
   const common = {
     reporterName: `発見 ${n}`, reporterEmail: `finder${n}@example.jp`, consentToShare: true,
-    description: `クラッシュ試験の届出 ${n}`, reproduction: '1. 送信 2. 強制終了', impact: '試験', discoveredOn: '2026-01-15',
+    description: `クラッシュ試験の届出 ${n}`, reproduction: '1. 送信 2. 強制終了', impact: '試験', discoveredOn: '2020-06-01',
   };
   return n % 3 === 2
     ? { kind: 'web', siteUrl: `https://site${n}.example.jp/`, siteOperator: '運営者', cwe: 'CWE-89', ...common }
