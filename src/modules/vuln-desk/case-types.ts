@@ -39,9 +39,13 @@ export const WEB_CLOSE_REASONS: Record<string, Text> = {
 
 export type TransitionHooks = Partial<Record<string, Pick<CaseTransitionDef, 'guard' | 'effect'>>>;
 
+/** Attaches the module's domain hooks to the transitions declared as data. */
+function withHooks(def: CaseTypeDefinition, hooks: TransitionHooks): CaseTypeDefinition {
+  return { ...def, transitions: def.transitions.map((d) => ({ ...d, ...(hooks[d.name] ?? {}) })) };
+}
+
 export function productCaseType(hooks: TransitionHooks = {}): CaseTypeDefinition {
-  const tr = (d: CaseTransitionDef): CaseTransitionDef => ({ ...d, ...(hooks[d.name] ?? {}) });
-  return {
+  return withHooks({
     type: PRODUCT,
     title: { ja: 'ソフトウェア製品の脆弱性関連情報', en: 'Software product vulnerability report' },
     refPrefix: 'IPA-P',
@@ -58,19 +62,18 @@ export function productCaseType(hooks: TransitionHooks = {}): CaseTypeDefinition
       closed: { label: { ja: '終了', en: 'Closed' }, terminal: true },
     },
     transitions: [
-      tr({ name: 'start_check', label: { ja: '内容確認を開始', en: 'Start checking' }, from: ['received'], to: 'checking', permission: PERM.triage }),
-      tr({ name: 'forward_to_coordinator', label: { ja: 'JPCERT/CC へ送付', en: 'Send to JPCERT/CC' }, from: ['checking'], to: 'forwarded', permission: PERM.triage }),
-      tr({ name: 'contact_developer', label: { ja: '製品開発者へ連絡（調整開始）', en: 'Developer contacted (start coordination)' }, from: ['forwarded'], to: 'coordinating', permission: PERM.coordinate }),
-      tr({ name: 'publish', label: { ja: '公表', en: 'Publish' }, from: ['coordinating'], to: 'published', permission: PERM.publish }),
-      tr({ name: 'publish_unreachable', label: { ja: '連絡不能案件として公表', en: 'Publish as developer-unreachable case' }, from: ['closed'], fromReasons: ['unreachable'], to: 'published', permission: PERM.publish }),
-      tr({ name: 'close', label: { ja: '終了', en: 'Close' }, from: ['received', 'checking', 'forwarded', 'coordinating'], to: 'closed', permission: PERM.close, reasons: PRODUCT_CLOSE_REASONS }),
+      { name: 'start_check', label: { ja: '内容確認を開始', en: 'Start checking' }, from: ['received'], to: 'checking', permission: PERM.triage },
+      { name: 'forward_to_coordinator', label: { ja: 'JPCERT/CC へ送付', en: 'Send to JPCERT/CC' }, from: ['checking'], to: 'forwarded', permission: PERM.triage },
+      { name: 'contact_developer', label: { ja: '製品開発者へ連絡（調整開始）', en: 'Developer contacted (start coordination)' }, from: ['forwarded'], to: 'coordinating', permission: PERM.coordinate },
+      { name: 'publish', label: { ja: '公表', en: 'Publish' }, from: ['coordinating'], to: 'published', permission: PERM.publish },
+      { name: 'publish_unreachable', label: { ja: '連絡不能案件として公表', en: 'Publish as developer-unreachable case' }, from: ['closed'], fromReasons: ['unreachable'], to: 'published', permission: PERM.publish },
+      { name: 'close', label: { ja: '終了', en: 'Close' }, from: ['received', 'checking', 'forwarded', 'coordinating'], to: 'closed', permission: PERM.close, reasons: PRODUCT_CLOSE_REASONS },
     ],
-  };
+  }, hooks);
 }
 
 export function webCaseType(hooks: TransitionHooks = {}): CaseTypeDefinition {
-  const tr = (d: CaseTransitionDef): CaseTransitionDef => ({ ...d, ...(hooks[d.name] ?? {}) });
-  return {
+  return withHooks({
     type: WEB,
     title: { ja: 'ウェブサイトの脆弱性関連情報', en: 'Website vulnerability report' },
     refPrefix: 'IPA-W',
@@ -87,13 +90,13 @@ export function webCaseType(hooks: TransitionHooks = {}): CaseTypeDefinition {
       closed: { label: { ja: '終了', en: 'Closed' }, terminal: true },
     },
     transitions: [
-      tr({ name: 'start_check', label: { ja: '内容確認を開始', en: 'Start checking' }, from: ['received'], to: 'checking', permission: PERM.triage }),
-      tr({ name: 'contact_operator', label: { ja: '運営者へ連絡（送付先確認）', en: 'Contact the operator (confirm recipient)' }, from: ['checking'], to: 'locating', permission: PERM.coordinate }),
-      tr({ name: 'provide_details', label: { ja: '詳細を運営者へ送付', en: 'Send the details to the operator' }, from: ['locating'], to: 'provided', permission: PERM.coordinate }),
-      tr({ name: 'start_verification', label: { ja: '修正確認を開始', en: 'Start verifying the fix' }, from: ['provided'], to: 'verifying', permission: PERM.coordinate }),
-      tr({ name: 'close', label: { ja: '終了', en: 'Close' }, from: ['received', 'checking', 'locating', 'provided', 'verifying'], to: 'closed', permission: PERM.close, reasons: WEB_CLOSE_REASONS }),
+      { name: 'start_check', label: { ja: '内容確認を開始', en: 'Start checking' }, from: ['received'], to: 'checking', permission: PERM.triage },
+      { name: 'contact_operator', label: { ja: '運営者へ連絡（送付先確認）', en: 'Contact the operator (confirm recipient)' }, from: ['checking'], to: 'locating', permission: PERM.coordinate },
+      { name: 'provide_details', label: { ja: '詳細を運営者へ送付', en: 'Send the details to the operator' }, from: ['locating'], to: 'provided', permission: PERM.coordinate },
+      { name: 'start_verification', label: { ja: '修正確認を開始', en: 'Start verifying the fix' }, from: ['provided'], to: 'verifying', permission: PERM.coordinate },
+      { name: 'close', label: { ja: '終了', en: 'Close' }, from: ['received', 'checking', 'locating', 'provided', 'verifying'], to: 'closed', permission: PERM.close, reasons: WEB_CLOSE_REASONS },
     ],
-  };
+  }, hooks);
 }
 
 /** States the report groups as 内容確認中 (not yet sent / operator not contacted). */
