@@ -529,9 +529,10 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
         });
         n += chunk.length;
       }
-      // Planner statistics for the bulk-loaded rows: embedded PGlite runs no autovacuum, so without
-      // this the tables would stay "never analysed" and statistics/list queries get poor plans.
-      if (n > 0) await sql`analyze cases, case_events, case_parties`.execute(db());
+      // Planner statistics and the visibility map for the bulk-loaded rows (index-only scans in the
+      // statistics). Embedded PGlite runs no autovacuum: without this the tables would stay "never
+      // analysed" and the statistics and lists get poor plans. (VACUUM cannot run in a transaction.)
+      if (n > 0) await sql`vacuum analyze cases, case_events, case_parties`.execute(db());
       return n;
     },
 
@@ -559,7 +560,6 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
         // as one expression so that the trigram index cases_open_search can answer it.
         q = q.where(sql<boolean>`${sql.raw(CASE_SEARCH_TEXT)} like lower(${like})`);
       }
-      const total = opts.withTotal === false ? -1 : Number((await q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
       // Sort keys are never null (due dates sort missing-last), so keyset pagination is exact.
       const [key, dir] = ({
         received_desc: [sql`received_at`, 'desc'], received_asc: [sql`received_at`, 'asc'], updated_desc: [sql`updated_at`, 'desc'],
@@ -567,6 +567,21 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       } as const)[sort];
       const cur = opts.cursor ? decodeCursor(opts.cursor) : null;
       if (opts.cursor && !cur) throw new AppError(400, 'bad_cursor', { ja: 'ページ指定が不正です。', en: 'Invalid page cursor.' });
+      if (filter.q && !cur && opts.withTotal !== false) {
+        // A keyword has to be matched against every candidate to count them anyway, so the first
+        // page and the total come from one pass: count and rank the matches by id and sort key only,
+        // then load the page's rows (a separate count would evaluate the keyword twice).
+        const ranked = q.clearSelect().select(['id as match_id', sql<number>`count(*) over ()`.as('match_total')])
+          .orderBy(key as never, dir).orderBy('id', dir).limit(limit + 1);
+        const rows = await db().selectFrom('cases').innerJoin(ranked.as('m'), 'm.match_id', 'cases.id')
+          .selectAll('cases').select(['m.match_total', sql<string>`${key}::text`.as('sort_key')])
+          .orderBy(key as never, dir).orderBy('cases.id', dir).execute();
+        const items = rows.slice(0, limit).map((r) => toRecord(r as unknown as CaseRow));
+        const lastRow = rows[limit - 1] as unknown as { sort_key: string; id: string } | undefined;
+        const total = rows.length ? Number(rows[0].match_total) : 0;
+        return { items, total, next: rows.length > limit && lastRow ? encodeCursor([lastRow.sort_key, lastRow.id]) : null };
+      }
+      const total = opts.withTotal === false ? -1 : Number((await q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
       if (cur) {
         const [v, id] = cur as [string, string];
         const cmp = sort === 'ref_asc' ? sql`(${key}, id) > (${v}, ${id}::uuid)` : sql`(${key}, id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${v}::timestamptz, ${id}::uuid)`;
@@ -595,9 +610,9 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
     async stateCountsAsOf(type, asOf) {
       // The state of each case at asOf is the target of its latest state-changing event before it.
       // Every state change writes that event together with the new state, so for a case with no state
-      // change since asOf this is its current state; only the cases changed since then ("moved", few
-      // for a past date, found through case_events_state) are looked up in their history. Sorting the
-      // whole history instead took most of the statistics' time.
+      // change since asOf this is its current state; only the cases changed since then ("moved": few
+      // for a past date, found through case_events_state) are looked up in their history, one index
+      // probe each. Sorting the type's whole history instead took most of the statistics' time.
       const rows = await sql<{ state: string; n: number }>`
         with moved as (
           select distinct e.case_id from case_events e join cases c on c.id = e.case_id
@@ -608,12 +623,11 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
           where c.type = ${type} and c.received_at < ${asOf} and not exists (select 1 from moved m where m.case_id = c.id)
           group by c.state
           union all
-          select s.to_state, count(*) from (
-            select distinct on (e.case_id) e.case_id, e.to_state
-            from case_events e join moved m on m.case_id = e.case_id
-            where e.at < ${asOf} and e.to_state is not null
-            order by e.case_id, e.at desc, e.id desc
-          ) s group by s.to_state
+          select h.to_state, count(*) from moved m cross join lateral (
+            select e.to_state from case_events e
+            where e.case_id = m.case_id and e.at < ${asOf} and e.to_state is not null
+            order by e.at desc, e.id desc limit 1
+          ) h group by h.to_state
         ) x group by state`.execute(db());
       return Object.fromEntries(rows.rows.map((r) => [r.state, Number(r.n)]));
     },

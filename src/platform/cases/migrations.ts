@@ -85,6 +85,9 @@ export const casesMigrations: Migration[] = [
     // through three ILIKEs per row, and the statistics sorted or scanned the whole history per figure.
     id: 'kernel_cases_002_list_and_statistics_indexes',
     async up(db) {
+      // Cases of a type received before a date, by state (statistics: index-only with the visibility map).
+      await sql`drop index cases_type_received`.execute(db);
+      await sql`create index cases_type_received on cases (type, received_at desc, id desc) include (state)`.execute(db);
       // Open cases of a type, newest first: the staff list's default filter and the workbench counts.
       await sql`create index cases_open_type_received on cases (type, received_at desc, id desc) where closed_at is null`.execute(db);
       // Keyword search over open cases (engine search(): title, reference and data, case-insensitive).
