@@ -1,4 +1,4 @@
-// CONTRACT (implemented by the audit work): append-only, hash-chained audit log.
+// Append-only, hash-chained audit log.
 import type { Actor, Executor } from '../context.js';
 
 export interface AuditEntryInput {

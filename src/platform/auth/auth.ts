@@ -1,5 +1,5 @@
-// CONTRACT (implemented by the auth work): people, organisations, roles → permissions, sessions.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// People, organisations, roles → permissions and sessions: the contract the auth service implements.
+import type { FastifyInstance } from 'fastify';
 import type { Actor, Executor } from '../context.js';
 import type { Text } from '../i18n/i18n.js';
 
@@ -36,6 +36,3 @@ export interface Auth {
   /** Registers /login, /logout, TOTP enrolment, password reset pages and the session hook. */
   routes(app: FastifyInstance): Promise<void>;
 }
-
-/** Route guard factories (used as onRequest hooks). */
-export type Guard = (req: FastifyRequest) => Promise<void>;

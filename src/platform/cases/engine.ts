@@ -682,4 +682,3 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
   return engine;
 }
 
-export { SYSTEM_ACTOR };

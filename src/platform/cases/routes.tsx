@@ -9,7 +9,7 @@ import type { CaseMessage, CaseParty, CaseRecord, CaseTypeDefinition } from './t
 import { AppError, forbidden, notFound, validationFailed } from '../http/errors.js';
 import { pageContext, sendPage } from '../http/request.js';
 import { readForm, field, fieldList } from '../http/forms.js';
-import { Layout, type PageContext } from '../ui/layout.js';
+import { Layout } from '../ui/layout.js';
 import { t, type Lang, type Text } from '../i18n/i18n.js';
 import { formatDate, formatDateTime, isoDate, jstMidnight } from '../i18n/dates.js';
 import { requireLogin, requireStaff } from '../auth/guards.js';
@@ -625,4 +625,3 @@ function MessageForm(props: { lang: Lang; csrf: string; action: string; parties:
   );
 }
 
-export type { PageContext };

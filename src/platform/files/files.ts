@@ -1,4 +1,4 @@
-// CONTRACT (implemented by the files work): attachment store, encrypted at rest with AES-256-GCM.
+// Attachment store, encrypted at rest with AES-256-GCM.
 import type { Executor } from '../context.js';
 
 export interface StoredFile {

@@ -1,4 +1,4 @@
-// CONTRACT (implemented by the jobs work): durable background jobs stored in the database.
+// Durable background jobs stored in the database.
 import type { AppContext, Executor } from '../context.js';
 
 export type JobHandler = (payload: Record<string, unknown>, ctx: AppContext) => Promise<void>;

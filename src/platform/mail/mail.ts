@@ -1,4 +1,4 @@
-// CONTRACT (implemented by the mail work): transactional outbox delivered by a background job.
+// Transactional outbox delivered by a background job.
 import type { Executor } from '../context.js';
 
 export interface OutgoingMail {
