@@ -6,8 +6,11 @@
 //   BENCH_DATABASE_URL  postgres://… to use a server; empty for embedded PGlite
 //   BENCH_CASES         total cases to seed (default 20000)
 //   BENCH_RATE_LIMIT    public form submissions per client per minute (default 1000000)
+//   BENCH_CPU_PROFILE   file to write a V8 CPU profile of the measured part to (after seeding, until 'stop')
 //
 // Sends { type: 'ready', port, cases, seedMs, kind } over IPC once listening; exits on 'stop'.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../src/platform/config/config.js';
 import { createPlatform } from '../src/platform/platform.js';
@@ -34,9 +37,17 @@ const seedMs = Date.now() - started;
 await platform.app.listen({ port: 0, host: '127.0.0.1' });
 const addr = platform.app.server.address();
 const port = typeof addr === 'object' && addr ? addr.port : 0;
+// Profiles only the measurements, not the seeding (open with Chrome DevTools or speedscope).
+const profileFile = process.env.BENCH_CPU_PROFILE;
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) { profiler.connect(); await profiler.post('Profiler.enable'); await profiler.post('Profiler.start'); }
 process.send?.({ type: 'ready', port, cases, seedMs, kind: platform.ctx.database.kind });
 
 process.on('message', (m: { type?: string }) => {
-  if (m?.type === 'stop') void platform.close().then(() => process.exit(0), () => process.exit(1));
+  if (m?.type !== 'stop') return;
+  void (async () => {
+    if (profiler) writeFileSync(profileFile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
+    await platform.close();
+  })().then(() => process.exit(0), () => process.exit(1));
 });
 process.on('disconnect', () => { void platform.close().finally(() => process.exit(0)); });

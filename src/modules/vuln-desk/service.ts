@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../../platform/context.js';
 import type { FieldError } from '../../platform/http/errors.js';
 import { AppError, validationFailed, notFound } from '../../platform/http/errors.js';
 import type { CaseRecord } from '../../platform/cases/types.js';
+import type { CreatedCase } from '../../platform/cases/engine.js';
 import type { UploadedFile } from '../../platform/http/forms.js';
 import type { Text } from '../../platform/i18n/i18n.js';
 import { normaliseCwe } from './cwe.js';
@@ -247,6 +248,8 @@ export function createVulnDeskService(ctx: AppContext): VulnDeskService {
     return c;
   }
 
+  const trackingUrl = (partyId: string) => `${ctx.config.baseUrl}/track/${cases().trackingTokenOf(partyId)}`;
+
   return {
     async submit(raw, opts) {
       const { input, encrypted } = await resolveEncrypted(ctx, raw);
@@ -259,44 +262,42 @@ export function createVulnDeskService(ctx: AppContext): VulnDeskService {
       }
       const type = report.kind === 'product' ? PRODUCT : WEB;
       const data: Record<string, unknown> = { ...report, kind: undefined };
-      const result = await ctx.db.transaction().execute(async (trx) => {
-        const created = await cases().create({
-          type, title: report.summary, data, idempotencyKey: opts.idempotencyKey,
-          parties: [{
-            role: 'reporter', email: report.reporter.email, name: report.reporter.name,
-            userId: opts.actor.kind === 'public' || opts.actor.kind === 'org' ? opts.actor.userId : null, withToken: true,
-          }],
-        }, opts.actor.kind === 'system' ? SYSTEM_ACTOR : opts.actor, trx);
-        const reporterParty = created.parties.find((p) => p.role === 'reporter') ?? (await cases().partiesOf(created.record.id, trx)).find((p) => p.role === 'reporter')!;
-        const token = cases().trackingTokenOf(reporterParty.id);
-        if (created.created) {
-          if (files.length) {
-            const stored = [];
-            for (const f of files) stored.push(await ctx.files.put({ filename: f.filename, contentType: f.contentType, data: f.data }, trx));
-            await cases().postMessage(created.record.id, {
-              body: '届出時の添付ファイル / Attachments submitted with the report', visibility: 'parties', partyIds: [reporterParty.id], authorPartyId: reporterParty.id, files: stored,
-            }, { ...opts.actor, displayName: report.reporter.name ?? '届出者 / reporter' }, trx);
-          }
-          const url = `${ctx.config.baseUrl}/track/${token}`;
-          await ctx.mail.enqueue({
-            to: report.reporter.email,
-            key: `vulndesk-ack:${created.record.id}`,
-            subject: `[${created.record.ref}] 脆弱性関連情報の届出を受け付けました / Your vulnerability report was received`,
-            text: [
-              `${report.reporter.name ?? '届出者'} 様`, '',
-              `脆弱性関連情報の届出を受け付けました。受付番号は ${created.record.ref} です。`,
-              '取扱いの状況は次のリンクから確認でき、窓口とのメッセージのやり取りもできます。このリンクは第三者に知らせないでください。',
-              url, '',
-              `Your vulnerability report has been received. Your reference number is ${created.record.ref}.`,
-              'You can follow its status and exchange messages with the desk at the link above. Keep the link secret.', '',
-              '― 脆弱性関連情報届出受付窓口 / Vulnerability Report Desk',
-            ].join('\n'),
-          }, trx);
-          await ctx.audit.record({ action: 'vulndesk.report.received', actor: opts.actor, subjectType: 'case', subjectId: created.record.id, details: { ref: created.record.ref, kind: report.kind, source: report.source, encrypted }, ip: opts.ip }, trx);
-        }
-        return { record: created.record, created: created.created, trackingToken: token };
+      const reporterOf = (c: CreatedCase) => c.parties.find((p) => p.role === 'reporter')!;
+      // Grouped with concurrent submissions into one transaction (see createGrouped); the receipt
+      // number is returned only after that transaction, with the mail and audit entry, committed.
+      const created = await cases().createGrouped({
+        type, title: report.summary, data, idempotencyKey: opts.idempotencyKey,
+        parties: [{
+          role: 'reporter', email: report.reporter.email, name: report.reporter.name,
+          userId: opts.actor.kind === 'public' || opts.actor.kind === 'org' ? opts.actor.userId : null, withToken: true,
+        }],
+      }, opts.actor.kind === 'system' ? SYSTEM_ACTOR : opts.actor, {
+        inTransaction: files.length ? async (trx, c) => {
+          const stored = [];
+          for (const f of files) stored.push(await ctx.files.put({ filename: f.filename, contentType: f.contentType, data: f.data }, trx));
+          const reporter = reporterOf(c);
+          await cases().postMessage(c.record.id, {
+            body: '届出時の添付ファイル / Attachments submitted with the report', visibility: 'parties', partyIds: [reporter.id], authorPartyId: reporter.id, files: stored,
+          }, { ...opts.actor, displayName: report.reporter.name ?? '届出者 / reporter' }, trx);
+        } : undefined,
+        mails: (c) => [{
+          to: report.reporter.email,
+          key: `vulndesk-ack:${c.record.id}`,
+          subject: `[${c.record.ref}] 脆弱性関連情報の届出を受け付けました / Your vulnerability report was received`,
+          text: [
+            `${report.reporter.name ?? '届出者'} 様`, '',
+            `脆弱性関連情報の届出を受け付けました。受付番号は ${c.record.ref} です。`,
+            '取扱いの状況は次のリンクから確認でき、窓口とのメッセージのやり取りもできます。このリンクは第三者に知らせないでください。',
+            trackingUrl(reporterOf(c).id), '',
+            `Your vulnerability report has been received. Your reference number is ${c.record.ref}.`,
+            'You can follow its status and exchange messages with the desk at the link above. Keep the link secret.', '',
+            '― 脆弱性関連情報届出受付窓口 / Vulnerability Report Desk',
+          ].join('\n'),
+        }],
+        audit: (c) => [{ action: 'vulndesk.report.received', actor: opts.actor, subjectType: 'case', subjectId: c.record.id, details: { ref: c.record.ref, kind: report.kind, source: report.source, encrypted }, ip: opts.ip }],
       });
-      return { ...result, trackingUrl: `${ctx.config.baseUrl}/track/${result.trackingToken}` };
+      const reporter = reporterOf(created);
+      return { record: created.record, created: created.created, trackingToken: cases().trackingTokenOf(reporter.id), trackingUrl: trackingUrl(reporter.id) };
     },
 
     statistics: (from, to) => computeStatistics(ctx.cases, from, to),

@@ -74,6 +74,25 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     expect(await k.ctx.audit.verify()).toEqual({ ok: true, count: before + 30 });
   });
 
+  it('appends several entries in order with recordMany, and isolates a bad entry among grouped ones', async () => {
+    const before = await count();
+    await k.ctx.db.transaction().execute((trx) => k.ctx.audit.recordMany([
+      { action: 'many', actor: alice, details: { i: 1 } }, { action: 'many', actor: alice, details: { i: 2 } },
+    ], trx));
+    // Concurrent appends outside a transaction share one; the entry whose details cannot be stored
+    // (a BigInt is not JSON) fails alone when the group is retried entry by entry.
+    const settled = await Promise.allSettled([
+      k.ctx.audit.record({ action: 'grouped', actor: alice, details: { i: 3 } }),
+      k.ctx.audit.record({ action: 'grouped', actor: alice, details: { bad: 1n } }),
+      k.ctx.audit.recordMany([{ action: 'grouped', actor: alice, details: { i: 4 } }, { action: 'grouped', actor: alice, details: { i: 5 } }]),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await count()).toBe(before + 5);
+    const mine = await k.ctx.audit.list({ action: 'grouped' });
+    expect(mine.map((e) => e.details?.i).sort()).toEqual([3, 4, 5]);
+    expect(await k.ctx.audit.verify()).toEqual({ ok: true, count: before + 5 });
+  });
+
   it('is append-only at the database level', async () => {
     await expect(sql`update audit_log set action = 'x' where seq = 1`.execute(k.ctx.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log where seq = 1`.execute(k.ctx.db)).rejects.toThrow(/append-only/);

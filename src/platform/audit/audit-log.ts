@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Actor, AppContext, Executor } from '../context.js';
 import type { DB } from '../db/database.js';
+import { groupCommit } from '../db/group-commit.js';
 import type { AuditEntryInput, AuditLog, AuditRecord, AuditVerifyResult } from './audit.js';
 
 export interface AuditLogTable {
@@ -127,44 +128,63 @@ export interface AuditListFilter {
 }
 
 export function createAuditLog(ctx: AppContext): AuditLog {
-  async function append(entry: AuditEntryInput, ex: Kysely<any>): Promise<void> {
+  async function append(entries: AuditEntryInput[], ex: Kysely<any>): Promise<void> {
     // Held until the surrounding transaction ends, so concurrent appenders queue here and each
     // reads the row the previous one committed (or sees it rolled back).
     await sql`select pg_advisory_xact_lock(${sql.lit(APPEND_LOCK)})`.execute(ex);
     const last = await sql<{ seq: number; hash: string; at: Date }>`
       select seq, hash, at from audit_log order by seq desc limit 1`.execute(ex);
     const prev = last.rows[0];
+    let seq = prev ? Number(prev.seq) : 0;
+    let prevHash = prev ? prev.hash : GENESIS_HASH;
     // Millisecond precision in JS, stored and hashed as the same ISO string, so a re-read Date
     // serialises identically. Never earlier than the previous entry, despite clock skew.
-    const atMs = Math.max(Date.now(), prev ? new Date(prev.at).getTime() : 0);
-    const e: HashedEntry = {
-      seq: prev ? Number(prev.seq) + 1 : 1,
-      at: new Date(atMs).toISOString(),
-      action: clean(entry.action),
-      actorUserId: cleanOpt(entry.actor.userId),
-      actorKind: clean(entry.actor.kind),
-      actorName: clean(entry.actor.displayName),
-      subjectType: cleanOpt(entry.subjectType),
-      subjectId: cleanOpt(entry.subjectId),
-      details: normaliseDetails(entry.details),
-      ip: cleanOpt(entry.ip),
-      prevHash: prev ? prev.hash : GENESIS_HASH,
-    };
-    const hash = entryHash(e);
+    const at = new Date(Math.max(Date.now(), prev ? new Date(prev.at).getTime() : 0)).toISOString();
+    // Several entries (a group) are linked here in memory and written with one statement.
+    const rows = entries.map((entry) => {
+      const e: HashedEntry = {
+        seq: ++seq,
+        at,
+        action: clean(entry.action),
+        actorUserId: cleanOpt(entry.actor.userId),
+        actorKind: clean(entry.actor.kind),
+        actorName: clean(entry.actor.displayName),
+        subjectType: cleanOpt(entry.subjectType),
+        subjectId: cleanOpt(entry.subjectId),
+        details: normaliseDetails(entry.details),
+        ip: cleanOpt(entry.ip),
+        prevHash,
+      };
+      prevHash = entryHash(e);
+      return sql`(${e.seq}, ${e.at}::timestamptz, ${e.action}, ${e.actorUserId}, ${e.actorKind}, ${e.actorName},
+              ${e.subjectType}, ${e.subjectId}, ${JSON.stringify(e.details)}::jsonb, ${e.ip}, ${e.prevHash}, ${prevHash})`;
+    });
     await sql`
       insert into audit_log (seq, at, action, actor_user_id, actor_kind, actor_name, subject_type, subject_id, details, ip, prev_hash, hash)
-      values (${e.seq}, ${e.at}::timestamptz, ${e.action}, ${e.actorUserId}, ${e.actorKind}, ${e.actorName},
-              ${e.subjectType}, ${e.subjectId}, ${JSON.stringify(e.details)}::jsonb, ${e.ip}, ${e.prevHash}, ${hash})`.execute(ex);
+      values ${sql.join(rows)}`.execute(ex);
+  }
+
+  // Entries recorded outside a transaction (e.g. every case read) are appended in groups: one lock
+  // turn, one insert and one commit for all that arrived meanwhile; each call still returns only
+  // after its entry committed.
+  const appendInGroup = groupCommit<AuditEntryInput[], void>(async (lists) => {
+    await (ctx.db as Kysely<any>).transaction().execute((t) => append(lists.flat(), t));
+    return lists.map(() => undefined);
+  });
+
+  async function recordMany(entries: AuditEntryInput[], trx?: Executor): Promise<void> {
+    if (entries.length === 0) return;
+    // Only a real transaction can hold the lock until commit; a root handle gets its own.
+    // Callers' transactions are READ COMMITTED (the default), so the read after the lock sees
+    // the latest entry; under a stricter level a stale read fails on the seq key, never forks.
+    if (trx && (trx as Kysely<any>).isTransaction) return append(entries, trx as Kysely<any>);
+    if (!trx || trx === ctx.db) return appendInGroup(entries);
+    await (trx as Kysely<any>).transaction().execute((t) => append(entries, t));
   }
 
   return {
-    async record(entry, trx) {
-      // Only a real transaction can hold the lock until commit; a root handle gets its own.
-      // Callers' transactions are READ COMMITTED (the default), so the read after the lock sees
-      // the latest entry; under a stricter level a stale read fails on the seq key, never forks.
-      if (trx && (trx as Kysely<any>).isTransaction) return append(entry, trx as Kysely<any>);
-      await ((trx ?? ctx.db) as Kysely<any>).transaction().execute((t) => append(entry, t));
-    },
+    record(entry, trx) { return recordMany([entry], trx); },
+    recordMany,
 
     async verify(): Promise<AuditVerifyResult> {
       let prevHash = GENESIS_HASH;

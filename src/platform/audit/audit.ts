@@ -18,6 +18,8 @@ export interface AuditVerifyResult { ok: boolean; count: number; brokenAt?: numb
 export interface AuditLog {
   /** Appends within the caller's transaction when `trx` is given, so the entry commits with the change. */
   record(entry: AuditEntryInput, trx?: Executor): Promise<void>;
+  /** Appends several entries, in order, with one lock and one insert (a batch of changes). */
+  recordMany(entries: AuditEntryInput[], trx?: Executor): Promise<void>;
   verify(): Promise<AuditVerifyResult>;
   list(filter: { subjectType?: string; subjectId?: string; action?: string; actorId?: string; before?: number; limit?: number }): Promise<AuditRecord[]>;
 }

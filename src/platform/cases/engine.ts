@@ -2,7 +2,7 @@
 // visibility, messages and attachments, assignment, due dates, tags, full history, search and
 // statistics "as of" any date. Desks configure it; none of them re-implements it.
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Actor, AppContext, Executor } from '../context.js';
 import { SYSTEM_ACTOR } from '../context.js';
@@ -12,6 +12,10 @@ import type { CaseEvent, CaseMessage, CaseParty, CaseRecord, CaseTransitionDef, 
 import type { CaseRow } from './migrations.js';
 import type { Tables } from '../db/database.js';
 import type { StoredFile } from '../files/files.js';
+import type { OutgoingMail } from '../mail/mail.js';
+import { enqueueMany } from '../mail/mailer.js';
+import { groupCommit, GroupItemError } from '../db/group-commit.js';
+import type { AuditEntryInput } from '../audit/audit.js';
 
 export interface PartyInput {
   role: PartyRole;
@@ -33,6 +37,18 @@ export interface CreateCaseInput {
   /** Historical receipt time; only the system actor (imports, demo data) may set it. */
   receivedAt?: Date;
   dueAt?: Date | null;
+}
+
+export interface CreatedCase { record: CaseRecord; created: boolean; tokens: string[]; parties: CaseParty[] }
+
+/** What createGrouped() writes with a new case, in the same transaction (nothing for a retry). */
+export interface CreateEffects {
+  /** Per-case work after the inserts (e.g. storing attachments); use only `t`. */
+  inTransaction?(t: Executor, created: CreatedCase): Promise<void>;
+  /** Outbox mail; one insert for the whole group. */
+  mails?(created: CreatedCase): OutgoingMail[];
+  /** Audit entries; appended for the whole group under one lock of the chain. */
+  audit?(created: CreatedCase): AuditEntryInput[];
 }
 
 export interface CaseFilter {
@@ -73,7 +89,7 @@ type Db = Kysely<Tables>;
 const CASE_TEXT = { ja: '案件', en: 'case' };
 
 /** What keyword search matches (see search()); must stay exactly the expression of the index
- *  cases_open_search (migration kernel_cases_002), or the planner cannot use it. */
+ *  cases_open_type_search (migration kernel_cases_003), or the planner cannot use it. */
 const CASE_SEARCH_TEXT = `lower(title || E'\\n' || ref || E'\\n' || (data::text))`;
 
 export function hashToken(token: string): string {
@@ -97,7 +113,15 @@ export interface CaseEngine {
   registerType(def: CaseTypeDefinition): void;
   typeDef(type: string): CaseTypeDefinition;
   types(): CaseTypeDefinition[];
-  create(input: CreateCaseInput, actor: Actor, trx?: Executor): Promise<{ record: CaseRecord; created: boolean; tokens: string[]; parties: CaseParty[] }>;
+  create(input: CreateCaseInput, actor: Actor, trx?: Executor): Promise<CreatedCase>;
+  /**
+   * create() plus its effects in a transaction of its own that concurrent calls share (group
+   * commit): one idempotency lookup, one reference-number reservation and one insert per table for
+   * the whole group. Resolves only after that transaction has committed. A call that fails alone
+   * (idempotency key of another type) is rejected without affecting the others; if the group's
+   * transaction fails, each call is retried in a transaction of its own.
+   */
+  createGrouped(input: CreateCaseInput, actor: Actor, effects?: CreateEffects): Promise<CreatedCase>;
   /** Loads a case for an actor; refuses who may not see it; records the read in the audit log. */
   read(idOrRef: string, actor: Actor, ip?: string): Promise<CaseRecord>;
   /** Loads without access control or audit (internal use by services that already checked). */
@@ -169,35 +193,159 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
     return db().transaction().execute((t) => fn(t));
   }
 
-  async function nextRef(t: Db, def: CaseTypeDefinition, at: Date): Promise<string> {
-    const year = jstParts(at).y;
-    const row = await sql<{ next: number }>`
-      insert into case_ref_counters (prefix, year, next) values (${def.refPrefix}, ${year}, 1)
-      on conflict (prefix, year) do update set next = case_ref_counters.next + 1
-      returning next`.execute(t);
-    return `${def.refPrefix}-${year}-${String(row.rows[0].next).padStart(5, '0')}`;
+  /**
+   * The next reference numbers for the given (prefix, year) pairs, in order, with one statement.
+   * Gap-free: the counter rows stay locked until the transaction ends and roll back with it.
+   */
+  async function reserveRefs(t: Db, keys: Array<{ prefix: string; year: number }>): Promise<string[]> {
+    const counts = new Map<string, { prefix: string; year: number; n: number }>();
+    for (const k of keys) {
+      const c = counts.get(`${k.prefix}|${k.year}`) ?? { ...k, n: 0 };
+      c.n++;
+      counts.set(`${k.prefix}|${k.year}`, c);
+    }
+    // Always locked in the same order, so transactions reserving several counters cannot deadlock.
+    const rows = [...counts.values()].sort((a, b) => (a.prefix === b.prefix ? a.year - b.year : a.prefix < b.prefix ? -1 : 1));
+    const res = await sql<{ prefix: string; year: number; next: number }>`
+      insert into case_ref_counters (prefix, year, next)
+      select * from unnest(${rows.map((r) => r.prefix)}::text[], ${rows.map((r) => r.year)}::int[], ${rows.map((r) => r.n)}::int[])
+      on conflict (prefix, year) do update set next = case_ref_counters.next + excluded.next
+      returning prefix, year, next`.execute(t);
+    const nextOf = new Map(res.rows.map((r) => {
+      const k = `${r.prefix}|${r.year}`;
+      return [k, Number(r.next) - counts.get(k)!.n + 1];
+    }));
+    return keys.map((k) => {
+      const seq = nextOf.get(`${k.prefix}|${k.year}`)!;
+      nextOf.set(`${k.prefix}|${k.year}`, seq + 1);
+      return `${k.prefix}-${k.year}-${String(seq).padStart(5, '0')}`;
+    });
+  }
+
+  /** A creation checked before any transaction: its type exists and its time may be used. */
+  interface PreparedCreate { input: CreateCaseInput; actor: Actor; def: CaseTypeDefinition; at: Date; effects?: CreateEffects }
+
+  function prepareCreate(input: CreateCaseInput, actor: Actor, effects?: CreateEffects): PreparedCreate {
+    return { input, actor, def: typeDef(input.type), at: eventTime(actor, input.receivedAt), effects };
+  }
+
+  const idempotencyConflict = () => new GroupItemError(new AppError(409, 'idempotency_conflict', { ja: 'この送信キーは別の種類の届出で使用済みです。', en: 'This idempotency key was used for a different kind of submission.' }));
+
+  /**
+   * Creates the cases of `items` in transaction t, with their effects, in a fixed number of
+   * statements whatever their number. Returns each item's result, or the error that concerns that
+   * item alone (its idempotency key was used for another type); any other error is thrown.
+   */
+  async function createAll(t: Db, items: PreparedCreate[]): Promise<Array<CreatedCase | GroupItemError>> {
+    const results: Array<CreatedCase | GroupItemError | undefined> = items.map(() => undefined);
+    const keys = [...new Set(items.flatMap((it) => (it.input.idempotencyKey ? [it.input.idempotencyKey] : [])))];
+    const stored = new Map<string, { row: CaseRow; parties: CaseParty[] }>();
+    if (keys.length) {
+      // Serialise retries of the same submission so exactly one case is created. Several keys are
+      // locked in one order, so concurrent groups cannot deadlock on them.
+      await sql`select pg_advisory_xact_lock(h) from (
+        select distinct hashtext('case-idem:' || k) as h from unnest(${keys}::text[]) as k order by h) as locks`.execute(t);
+      const rows = await t.selectFrom('cases').selectAll().where('idempotency_key', 'in', keys).execute();
+      const parties = rows.length
+        ? await t.selectFrom('case_parties').selectAll().where('case_id', 'in', rows.map((r) => r.id)).orderBy('added_at').execute()
+        : [];
+      for (const r of rows) stored.set(r.idempotency_key!, { row: r as CaseRow, parties: parties.filter((p) => p.case_id === r.id).map(partyOf) });
+    }
+    // A retry of a stored case gets it back; a retry within this group gets its first copy (below).
+    const firstOf = new Map<string, number>();
+    const fresh: number[] = [];
+    items.forEach((it, i) => {
+      const key = it.input.idempotencyKey;
+      const prior = key ? stored.get(key) : undefined;
+      if (prior) results[i] = prior.row.type === it.def.type ? { record: toRecord(prior.row), created: false, tokens: [], parties: prior.parties } : idempotencyConflict();
+      else if (key && firstOf.has(key)) return;
+      else { if (key) firstOf.set(key, i); fresh.push(i); }
+    });
+
+    if (fresh.length) {
+      // As late as possible: the counter rows stay locked from here to the commit.
+      const refs = await reserveRefs(t, fresh.map((i) => ({ prefix: items[i].def.refPrefix, year: jstParts(items[i].at).y })));
+      const caseRows: Array<Insertable<Tables['cases']>> = [];
+      const eventRows: Array<Insertable<Tables['case_events']>> = [];
+      const partyRows: Array<Insertable<Tables['case_parties']>> = [];
+      const made = fresh.map((i, n) => {
+        const { input, actor, def, at } = items[i];
+        const id = randomUUID();
+        caseRows.push({
+          id, type: def.type, ref: refs[n], state: def.initial, title: input.title,
+          data: JSON.stringify(input.data ?? {}) as unknown as Record<string, unknown>,
+          tags: input.tags ?? [], assignee_id: null, due_at: input.dueAt ?? null, received_at: at, updated_at: at,
+          closed_at: null, closure_reason: null, idempotency_key: input.idempotencyKey ?? null, reminded_at: null,
+        });
+        eventRows.push(eventRow(id, 'created', actor, at, { to: def.initial }));
+        const parties: CaseParty[] = [];
+        const tokens: string[] = [];
+        for (const p of input.parties ?? []) {
+          const { row, party, token } = newParty(id, p, at);
+          partyRows.push(row);
+          parties.push(party);
+          if (token) tokens.push(token);
+        }
+        return { id, parties, tokens };
+      });
+      // One statement: the cases, their 'created' events and their parties.
+      const withEvents = t.with('c', (w) => w.insertInto('cases').values(caseRows).returningAll())
+        .with('e', (w) => w.insertInto('case_events').values(eventRows));
+      const inserted = partyRows.length
+        ? await withEvents.with('p', (w) => w.insertInto('case_parties').values(partyRows)).selectFrom('c').selectAll().execute()
+        : await withEvents.selectFrom('c').selectAll().execute();
+      const rowOf = new Map(inserted.map((r) => [r.id, r as CaseRow]));
+      fresh.forEach((i, n) => { results[i] = { record: toRecord(rowOf.get(made[n].id)!), created: true, tokens: made[n].tokens, parties: made[n].parties }; });
+    }
+    items.forEach((it, i) => {
+      if (results[i]) return;
+      const first = results[firstOf.get(it.input.idempotencyKey!)!] as CreatedCase;
+      results[i] = first.record.type === it.def.type ? { record: first.record, created: false, tokens: [], parties: first.parties } : idempotencyConflict();
+    });
+
+    const created = fresh.map((i) => ({ effects: items[i].effects, c: results[i] as CreatedCase }));
+    for (const { effects, c } of created) await effects?.inTransaction?.(t, c);
+    await enqueueMany(t, created.flatMap(({ effects, c }) => effects?.mails?.(c) ?? []));
+    await ctx.audit.recordMany(created.flatMap(({ effects, c }) => effects?.audit?.(c) ?? []), t);
+    return results as Array<CreatedCase | GroupItemError>;
+  }
+
+  // One group at a time: under load each takes every submission that queued during the previous one.
+  const createInGroup = groupCommit<PreparedCreate, CreatedCase>((items) => db().transaction().execute((t) => createAll(t, items)));
+
+  /** A new party: its row, its record and its tracking token (the id is made here, not by the database). */
+  function newParty(caseId: string, p: PartyInput, at: Date): { row: Insertable<Tables['case_parties']>; party: CaseParty; token?: string } {
+    const party: CaseParty = {
+      id: randomUUID(), caseId, role: p.role, organisationId: p.organisationId ?? null, userId: p.userId ?? null,
+      email: p.email ?? null, name: p.name ?? null, addedAt: at,
+    };
+    const token = p.withToken ? trackingTokenOf(party.id) : undefined;
+    const row = {
+      id: party.id, case_id: caseId, role: p.role, organisation_id: party.organisationId, user_id: party.userId,
+      email: party.email, name: party.name, token_hash: token ? hashToken(token) : null, added_at: at,
+    };
+    return { row, party, token };
   }
 
   async function insertParty(t: Db, caseId: string, p: PartyInput, at: Date): Promise<{ party: CaseParty; token?: string }> {
-    const id = randomUUID();
-    const token = p.withToken ? trackingTokenOf(id) : undefined;
-    const row = await t.insertInto('case_parties').values({
-      id, case_id: caseId, role: p.role, organisation_id: p.organisationId ?? null, user_id: p.userId ?? null,
-      email: p.email ?? null, name: p.name ?? null, token_hash: token ? hashToken(token) : null, added_at: at,
-    }).returningAll().executeTakeFirstOrThrow();
-    return { party: partyOf(row), token };
+    const { row, token } = newParty(caseId, p, at);
+    return { party: partyOf(await t.insertInto('case_parties').values(row).returningAll().executeTakeFirstOrThrow()), token };
   }
 
   function partyOf(r: Selectable<Tables['case_parties']>): CaseParty {
     return { id: r.id, caseId: r.case_id, role: r.role as PartyRole, organisationId: r.organisation_id, userId: r.user_id, email: r.email, name: r.name, addedAt: r.added_at };
   }
 
-  async function event(t: Db, caseId: string, kind: string, actor: Actor, at: Date, e: { from?: string | null; to?: string | null; transition?: string | null; reason?: string | null; details?: Record<string, unknown> } = {}) {
-    await t.insertInto('case_events').values({
+  function eventRow(caseId: string, kind: string, actor: Actor, at: Date, e: { from?: string | null; to?: string | null; transition?: string | null; reason?: string | null; details?: Record<string, unknown> } = {}): Insertable<Tables['case_events']> {
+    return {
       case_id: caseId, at, kind, actor_user_id: actor.userId, actor_name: actor.displayName,
       from_state: e.from ?? null, to_state: e.to ?? null, transition: e.transition ?? null, reason: e.reason ?? null,
       details: JSON.stringify(e.details ?? {}) as unknown as Record<string, unknown>,
-    }).execute();
+    };
+  }
+
+  async function event(t: Db, caseId: string, kind: string, actor: Actor, at: Date, e?: Parameters<typeof eventRow>[4]) {
+    await t.insertInto('case_events').values(eventRow(caseId, kind, actor, at, e)).execute();
   }
 
   async function lockCase(t: Db, caseId: string): Promise<CaseRecord> {
@@ -230,36 +378,16 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
     types: () => [...registry.values()],
 
     async create(input, actor, trx) {
-      const def = typeDef(input.type);
-      const at = eventTime(actor, input.receivedAt);
+      const item = prepareCreate(input, actor);
       return inTx(trx, async (t) => {
-        if (input.idempotencyKey) {
-          // Serialise retries of the same submission so exactly one case is created.
-          await sql`select pg_advisory_xact_lock(hashtext(${'case-idem:' + input.idempotencyKey}))`.execute(t);
-          const existing = await t.selectFrom('cases').selectAll().where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
-          if (existing) {
-            if (existing.type !== input.type) throw new AppError(409, 'idempotency_conflict', { ja: 'この送信キーは別の種類の届出で使用済みです。', en: 'This idempotency key was used for a different kind of submission.' });
-            const parties = await engine.partiesOf(existing.id, t);
-            return { record: toRecord(existing as CaseRow), created: false, tokens: [], parties };
-          }
-        }
-        const ref = await nextRef(t, def, at);
-        const row = await t.insertInto('cases').values({
-          type: def.type, ref, state: def.initial, title: input.title,
-          data: JSON.stringify(input.data ?? {}) as unknown as Record<string, unknown>,
-          tags: input.tags ?? [], assignee_id: null, due_at: input.dueAt ?? null, received_at: at, updated_at: at,
-          closed_at: null, closure_reason: null, idempotency_key: input.idempotencyKey ?? null, reminded_at: null,
-        }).returningAll().executeTakeFirstOrThrow();
-        await event(t, row.id, 'created', actor, at, { to: def.initial });
-        const tokens: string[] = [];
-        const parties: CaseParty[] = [];
-        for (const p of input.parties ?? []) {
-          const r = await insertParty(t, row.id, p, at);
-          parties.push(r.party);
-          if (r.token) tokens.push(r.token);
-        }
-        return { record: toRecord(row as CaseRow), created: true, tokens, parties };
+        const [result] = await createAll(t, [item]);
+        if (result instanceof GroupItemError) throw result.error;
+        return result;
       });
+    },
+
+    async createGrouped(input, actor, effects) {
+      return createInGroup(prepareCreate(input, actor, effects));
     },
 
     async load(idOrRef, trx) {
@@ -479,20 +607,9 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       for (let i = 0; i < list.length; i += 400) {
         const chunk = list.slice(i, i + 400);
         await db().transaction().execute(async (t) => {
-          // Reserve reference numbers per (prefix, year) in one statement each.
-          const byKey = new Map<string, number>();
-          for (const c of chunk) { const k = `${typeDef(c.type).refPrefix}|${jstParts(c.receivedAt).y}`; byKey.set(k, (byKey.get(k) ?? 0) + 1); }
-          const nextOf = new Map<string, number>();
-          for (const [k, count] of byKey) {
-            const [prefix, year] = k.split('|');
-            const r = await sql<{ next: number }>`insert into case_ref_counters (prefix, year, next) values (${prefix}, ${Number(year)}, ${count})
-              on conflict (prefix, year) do update set next = case_ref_counters.next + ${count} returning next`.execute(t);
-            nextOf.set(k, Number(r.rows[0].next) - count + 1);
-          }
-          const caseRows = chunk.map((c) => {
+          const refs = await reserveRefs(t, chunk.map((c) => ({ prefix: typeDef(c.type).refPrefix, year: jstParts(c.receivedAt).y })));
+          const caseRows = chunk.map((c, j) => {
             const def = typeDef(c.type);
-            const k = `${def.refPrefix}|${jstParts(c.receivedAt).y}`;
-            const seq = nextOf.get(k)!; nextOf.set(k, seq + 1);
             let state = def.initial; let closedAt: Date | null = null; let reason: string | null = null; let updated = c.receivedAt;
             for (const step of c.path) {
               const tr = def.transitions.find((x) => x.name === step.transition);
@@ -503,7 +620,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
               updated = step.at;
             }
             return {
-              type: c.type, ref: `${def.refPrefix}-${jstParts(c.receivedAt).y}-${String(seq).padStart(5, '0')}`, state, title: c.title,
+              type: c.type, ref: refs[j], state, title: c.title,
               data: JSON.stringify(c.data) as unknown as Record<string, unknown>, tags: [] as string[], assignee_id: null, due_at: c.dueAt ?? null,
               received_at: c.receivedAt, updated_at: updated, closed_at: closedAt, closure_reason: reason, idempotency_key: null, reminded_at: null,
             };
@@ -557,7 +674,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       if (filter.q) {
         const like = `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
         // Title, reference or any value of the data, case-insensitively (ILIKE is lower() LIKE lower()),
-        // as one expression so that the trigram index cases_open_search can answer it.
+        // as one expression so that the trigram index cases_open_type_search can answer it.
         q = q.where(sql<boolean>`${sql.raw(CASE_SEARCH_TEXT)} like lower(${like})`);
       }
       // Sort keys are never null (due dates sort missing-last), so keyset pagination is exact.

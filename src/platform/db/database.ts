@@ -1,6 +1,7 @@
 // One SQL dialect everywhere: PostgreSQL, either embedded (PGlite, files under var/db) or a server.
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -35,7 +36,7 @@ export async function openDatabase(opts: { url?: string; dir?: string; memory?: 
     if (!opts.memory && opts.dir) mkdirSync(opts.dir, { recursive: true });
     const lite = await PGlite.create({
       dataDir: opts.memory || !opts.dir ? undefined : opts.dir,
-      extensions: { pg_trgm },
+      extensions: { pg_trgm, btree_gin },
     });
     // PGlite returns int8 as bigint by default; normalise to number like the pg parser above.
     db = new Kysely<Tables>({ dialect: new PGliteDialect(lite) });

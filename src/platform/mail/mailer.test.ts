@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKENDS, startKernelContext, type KernelTestContext } from '../../../test/kernel-context.js';
-import { createMailer, MAIL_MAX_ATTEMPTS } from './mailer.js';
+import { createMailer, enqueueMany, MAIL_MAX_ATTEMPTS } from './mailer.js';
 
 interface Received { rcptTo: string[]; raw: string }
 
@@ -234,5 +234,24 @@ describe.each(BACKENDS)('mail .eml file transport on %s', (backend) => {
     expect(readFileSync(file, 'utf8')).toBe(raw);
     expect(readdirSync(k.config.mailDir)).toHaveLength(1);
     expect(existsSync(file)).toBe(true);
+  });
+  it('stores several messages in one statement, one per key, and delivers them in a batch', async () => {
+    const first = await k.ctx.mail.enqueue({ to: 'a@example.jp', subject: 'earlier', text: 'x', key: 'many:1' });
+    const ids = await k.ctx.db.transaction().execute((trx) => enqueueMany(trx, [
+      { to: 'a@example.jp', subject: 'again', text: 'y', key: 'many:1' },
+      { to: 'b@example.jp', subject: 'new', text: 'y', key: 'many:2' },
+      { to: 'b@example.jp', subject: 'new twice', text: 'y', key: 'many:2' },
+      { to: 'c@example.jp', subject: 'no key', text: 'y' },
+    ]));
+    expect(ids[0]).toBe(first);
+    expect(ids[2]).toBe(ids[1]);
+    expect(new Set(ids).size).toBe(3);
+    // One bad address stores none of them.
+    await expect(enqueueMany(k.ctx.db, [{ to: 'd@example.jp', subject: 'ok', text: 'x' }, { to: 'bad', subject: 'bad', text: 'x' }]))
+      .rejects.toMatchObject({ code: 'invalid_email' });
+    expect(await k.ctx.mail.deliverPending()).toBe(3);
+    expect(readdirSync(k.config.mailDir)).toEqual(expect.arrayContaining([...new Set(ids)].map((id) => `${id}.eml`)));
+    const rows = (await sql<{ status: string }>`select status from mail_outbox`.execute(k.ctx.db)).rows;
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 });
