@@ -23,6 +23,8 @@ describe('command dispatch', () => {
   it('prints help and rejects unknown commands', async () => {
     expect(await run([], {})).toMatchObject({ code: 0, out: expect.stringContaining('audit verify') });
     expect(await run(['nope'], {})).toMatchObject({ code: 2, err: expect.stringContaining('unknown command') });
+    // Modules add their own commands (ModuleDefinition.commands).
+    expect(await run(['help'], {})).toMatchObject({ code: 0, out: expect.stringContaining('jcsip ingest-mail') });
   });
 });
 

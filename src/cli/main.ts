@@ -17,6 +17,34 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Standard input, read whole (e.g. a message piped in by a mail server). */
+  stdin?: () => Promise<Buffer>;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Commands that modules declare (ModuleDefinition.commands); each runs against a started platform. */
+async function moduleCommands(): Promise<Command[]> {
+  const { modules } = await import('../modules/index.js');
+  return modules.flatMap((m) => (m.commands ?? []).map((c): Command => ({
+    name: c.name, usage: c.usage, summary: c.summary,
+    async run(args, io) {
+      const [{ loadConfig }, { createPlatform }, { default: pino }] = await Promise.all([
+        import('../platform/config/config.js'), import('../platform/platform.js'), import('pino'),
+      ]);
+      const config = loadConfig(io.env, { jobsEnabled: false });
+      const platform = await createPlatform({ config, modules, logger: pino({ level: 'warn' }, pino.destination(2)) });
+      try {
+        return await c.run(platform.ctx, args, { out: io.out, err: io.err, stdin: io.stdin ?? readStdin });
+      } finally {
+        await platform.close();
+      }
+    },
+  })));
 }
 
 export interface Command {
@@ -127,13 +155,13 @@ export const COMMANDS: Command[] = [
   },
 ];
 
-export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => (c.usage ?? c.name).length));
+export function helpText(commands: Command[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => (c.usage ?? c.name).length));
   return [
     'Usage: mamori <command> [arguments]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${(c.usage ?? c.name).padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${(c.usage ?? c.name).padEnd(width)}  ${c.summary}`),
     '',
     'Configuration comes from the same environment variables as the server (DATABASE_URL,',
     'MAMORI_DATA_DIR, SMTP_URL, …). With the embedded database, stop the server first.',
@@ -141,9 +169,9 @@ export function helpText(): string {
 }
 
 /** Finds the command whose name matches the most leading words of argv. */
-export function findCommand(argv: string[]): { command: Command; args: string[] } | undefined {
+export function findCommand(argv: string[], commands: Command[] = COMMANDS): { command: Command; args: string[] } | undefined {
   let best: { command: Command; args: string[] } | undefined;
-  for (const command of COMMANDS) {
+  for (const command of commands) {
     const words = command.name.split(' ');
     if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.command.name.split(' ').length)) {
       best = { command, args: argv.slice(words.length) };
@@ -158,11 +186,17 @@ export async function main(argv: string[], io: CliIo = {
   env: process.env,
 }): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') argv = ['help'];
-  const found = findCommand(argv);
-  if (!found) {
-    io.err(`mamori: unknown command "${argv.join(' ')}"\n`);
-    io.err(helpText());
-    return 2;
+  let found = findCommand(argv);
+  if (!found || found.command.name === 'help') {
+    // Module commands are looked up only when needed: loading every module makes startup slower.
+    const all = [...COMMANDS, ...(await moduleCommands())];
+    if (found?.command.name === 'help') { io.out(helpText(all)); return 0; }
+    found = findCommand(argv, all);
+    if (!found) {
+      io.err(`mamori: unknown command "${argv.join(' ')}"\n`);
+      io.err(helpText(all));
+      return 2;
+    }
   }
   try {
     return await found.command.run(found.args, io);

@@ -9,6 +9,7 @@ import type { Mailer } from './mail/mail.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Auth } from './auth/auth.js';
 import type { CaseEngine } from './cases/engine.js';
+import type { Statistics } from './stats/statistics.js';
 
 /** A database handle that may be the root connection or an open transaction. */
 export type Executor = Kysely<any> | DB;
@@ -24,6 +25,8 @@ export interface AppContext {
   jobs: Jobs;
   auth: Auth;
   cases: CaseEngine;
+  /** Figures and tables published by modules (ModuleDefinition.statistics / statTables). */
+  stats: Statistics;
   /** Exported services of modules, by module name; see ModuleDefinition.service. */
   services: Map<string, unknown>;
 }

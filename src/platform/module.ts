@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import type { CaseTypeDefinition } from './cases/types.js';
 import type { JobHandler } from './jobs/jobs.js';
 import type { Text } from './i18n/i18n.js';
+import type { StatisticDefinition, StatTableDefinition } from './stats/statistics.js';
 
 export interface ModuleDefinition<S = unknown> {
   name: string;
@@ -20,8 +21,24 @@ export interface ModuleDefinition<S = unknown> {
   jobs?: Record<string, JobHandler>;
   /** Periodic jobs: name → interval in ms. */
   schedules?: Record<string, number>;
+  /** Figures the module publishes for reports and KPIs (keys prefixed with the module name). */
+  statistics?: StatisticDefinition[];
+  /** Ready-made statistics tables for the annual report. */
+  statTables?: StatTableDefinition[];
   /** Fills the embedded demo database; must be idempotent (skip when data exists). */
   demo?: (ctx: AppContext) => Promise<void>;
+  /** `mamori <name …>` commands of the module, run against a started platform (jobs off). */
+  commands?: ModuleCommand[];
+  /** Links on the staff workbench (/staff), shown to staff holding the permission. */
+  staffNav?: Array<{ href: string; label: Text; permission: string }>;
   /** Links shown in the site navigation. */
   nav?: Array<{ href: string; label: Text }>;
+}
+
+export interface ModuleCommand {
+  /** One or more words, e.g. 'jcsip ingest-mail'. */
+  name: string;
+  usage?: string;
+  summary: string;
+  run(ctx: AppContext, args: string[], io: { out(line: string): void; err(line: string): void; stdin(): Promise<Buffer> }): Promise<number>;
 }

@@ -10,6 +10,7 @@ import { deskRoutes } from './routes.js';
 import { StaffPanel, VendorPanel } from './pages.js';
 import { findCwe } from './cwe.js';
 import { loadDeskDemo } from './demo.js';
+import { deskStatistics, deskTables } from './published-stats.js';
 
 declare module '../../platform/db/database.js' {
   interface Tables {
@@ -99,6 +100,8 @@ export const vulnDeskModule: ModuleDefinition<VulnDeskService> = {
   async routes(app, ctx) {
     await deskRoutes(app, ctx, ctx.services.get('vuln-desk') as VulnDeskService);
   },
+  statistics: deskStatistics,
+  statTables: deskTables,
   demo: loadDeskDemo,
   nav: [
     { href: '/vulnerability-reports', label: { ja: '脆弱性の届出', en: 'Report a vulnerability' } },

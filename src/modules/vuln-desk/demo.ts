@@ -15,9 +15,8 @@ import type { AdvisoryFields, ValidReport } from './service.js';
 
 // ---- Accounts -------------------------------------------------------------------------------
 
-export const DEMO_PASSWORD = 'mamori-demo-2026';
-/** Base32 TOTP secret shared by all demo staff accounts (enter it in any authenticator app). */
-export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, mulberry32 } from '../../platform/demo.js';
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 
 export interface DemoOrganisation {
   key: string;
@@ -97,17 +96,6 @@ async function ensureAccounts(ctx: AppContext): Promise<Map<string, Organisation
 }
 
 // ---- Deterministic randomness and time --------------------------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

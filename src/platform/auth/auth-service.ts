@@ -470,6 +470,16 @@ export function createAuth(ctx: AppContext): Auth {
     },
     actorOf,
 
+    async verifyCredentials(email, password, ip) {
+      const r = await core.passwordLogin(email, password, ip);
+      if (r.status !== 'ok') return r;
+      // Machine access has no second factor: accounts that need one (staff) must use tokens.
+      if (r.next !== 'done') return { status: 'second_factor_required' };
+      await db().updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', r.user.id).where('failed_logins', '>', 0).execute();
+      await db().deleteFrom('login_attempts').where('key', '=', `email:${r.user.email}`).execute();
+      return { status: 'ok', user: toUser(r.user) };
+    },
+
     async routes(app: FastifyInstance) {
       // Added on the root instance so that every route, in every module scope, sees the actor.
       app.addHook('onRequest', async (req, reply) => {

@@ -4,7 +4,7 @@ import type { Actor, Executor } from '../context.js';
 import type { Text } from '../i18n/i18n.js';
 
 /** Staff roles of the agency. Permissions are granted to roles by modules (ModuleDefinition.permissions). */
-export const STAFF_ROLES = ['intake_handler', 'coordinator', 'analyst', 'publisher', 'administrator', 'auditor'] as const;
+export const STAFF_ROLES = ['intake_handler', 'coordinator', 'analyst', 'publisher', 'consultant', 'planner', 'department', 'approver', 'administrator', 'auditor'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Kinds of organisation account. */
@@ -33,6 +33,12 @@ export interface Auth {
   listStaff(): Promise<User[]>;
   findUserByEmail(email: string): Promise<User | undefined>;
   actorOf(user: User): Actor;
+  /**
+   * Checks an e-mail and password for machine access (e.g. HTTP Basic), with the login form's
+   * throttling and lockout counters and audit of failures. Accounts that must use a second factor
+   * (staff) get 'second_factor_required'.
+   */
+  verifyCredentials(email: string, password: string, ip: string): Promise<{ status: 'ok'; user: User } | { status: 'invalid' | 'locked' | 'second_factor_required' }>;
   /** Registers /login, /logout, TOTP enrolment, password reset pages and the session hook. */
   routes(app: FastifyInstance): Promise<void>;
 }

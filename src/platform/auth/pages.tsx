@@ -42,6 +42,10 @@ const ROLE: Record<string, Text> = {
   coordinator: { ja: '調整担当', en: 'Coordinator' },
   analyst: { ja: '分析担当', en: 'Analyst' },
   publisher: { ja: '公表担当', en: 'Publisher' },
+  consultant: { ja: '相談員', en: 'Consultant' },
+  planner: { ja: '企画担当（計画・目標）', en: 'Planning staff' },
+  department: { ja: '部門担当（実績入力）', en: 'Department staff' },
+  approver: { ja: '承認者', en: 'Approver' },
   administrator: { ja: 'システム管理者', en: 'Administrator' },
   auditor: { ja: '監査担当', en: 'Auditor' },
 };

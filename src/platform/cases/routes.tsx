@@ -7,7 +7,7 @@ import type { Actor, AppContext } from '../context.js';
 import type { CaseEngine, CaseFilter, CaseSort } from './engine.js';
 import type { CaseMessage, CaseParty, CaseRecord, CaseTypeDefinition } from './types.js';
 import { AppError, forbidden, notFound, validationFailed } from '../http/errors.js';
-import { pageContext, sendPage } from '../http/request.js';
+import { pageContext, sendPage, staffLinks } from '../http/request.js';
 import { readForm, field, fieldList } from '../http/forms.js';
 import { Layout } from '../ui/layout.js';
 import { t, type Lang, type Text } from '../i18n/i18n.js';
@@ -154,7 +154,7 @@ export async function caseRoutes(app: FastifyInstance, ctx: AppContext, engine: 
     const lang = req.lang;
     return sendPage(reply, (
       <Layout ctx={pageContext(req)} title={L.workbench}>
-        <p><a href="/staff/cases">{lang === 'ja' ? 'すべての案件を検索' : 'Search all cases'}</a>{req.actor.permissions.has('audit.read') && <> · <a href="/staff/audit">{lang === 'ja' ? '監査ログ' : 'Audit log'}</a></>}</p>
+        <p><a href="/staff/cases">{lang === 'ja' ? 'すべての案件を検索' : 'Search all cases'}</a>{req.actor.permissions.has('audit.read') && <> · <a href="/staff/audit">{lang === 'ja' ? '監査ログ' : 'Audit log'}</a></>}{staffLinks(req.actor).map((l) => <> · <a href={l.href}>{t(l.label, lang)}</a></>)}</p>
         {types.length === 0 ? <p>{lang === 'ja' ? '閲覧できる案件の種類はありません。' : 'You have no case types to read.'}</p> : (
           <table>
             <thead><tr><th scope="col">{t(L.type, lang)}</th><th scope="col" class="num">{t(L.openOnly, lang)}</th><th scope="col" class="num">{t(L.me, lang)}</th><th scope="col" class="num">{t(L.overdue, lang)}</th></tr></thead>

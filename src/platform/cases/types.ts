@@ -51,6 +51,18 @@ export interface CaseTypeDefinition {
   deskEmail?: string;
   /** Columns of the CSV export beyond the common ones. */
   csvColumns?: Array<{ header: string; value(record: CaseRecord): unknown }>;
+  /**
+   * Retention of personal data: once a case has been closed for `days`, a daily kernel job removes
+   * these keys of its data (dotted paths allowed, e.g. 'reporter.name') and the names and e-mail
+   * addresses of its parties without an account. State, history and other data stay, so statistics
+   * survive.
+   */
+  retention?: {
+    days: number;
+    personalKeys: string[];
+    /** Module data held elsewhere (own tables, files): purge it in the same transaction (`trx` only). */
+    purge?(ctx: import('../context.js').AppContext, caseId: string, trx: import('../context.js').Executor): Promise<void>;
+  };
 }
 
 export type PartyRole = 'reporter' | 'coordinator' | 'vendor' | 'operator' | 'priority_recipient';

@@ -63,6 +63,16 @@ describe.each(BACKENDS)('file store on %s', (backend) => {
     expect(await k.ctx.files.read('not-a-uuid')).toBeUndefined();
   });
 
+  it('erases content for good but keeps the metadata and hash', async () => {
+    const f = await k.ctx.files.put({ filename: 'sample.eml', contentType: 'message/rfc822', data: Buffer.from('From: a@example.jp\r\n\r\nsecret') });
+    expect(await k.ctx.files.erase(f.id)).toBe(true);
+    expect(await k.ctx.files.erase(f.id)).toBe(false);
+    expect(await k.ctx.files.read(f.id)).toBeUndefined();
+    expect(await k.ctx.files.meta(f.id)).toMatchObject({ sha256: f.sha256, size: f.size });
+    const raw = (await sql<{ ciphertext: Uint8Array }>`select ciphertext from files where id = ${f.id}`.execute(k.ctx.db)).rows[0];
+    expect(raw.ciphertext.length).toBe(0);
+  });
+
   it('keeps unknown content types out', async () => {
     const f = await k.ctx.files.put({ filename: 'x', contentType: 'text/html\r\nX-Evil: 1', data: Buffer.from('x') });
     expect(f.contentType).toBe('application/octet-stream');

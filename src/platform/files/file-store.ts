@@ -18,6 +18,7 @@ export interface FilesTable {
   auth_tag: Uint8Array;
   ciphertext: Uint8Array;
   created_at: Generated<Date>;
+  erased_at: Generated<Date | null>;
 }
 
 declare module '../db/database.js' {
@@ -118,7 +119,7 @@ export function createFileStore(ctx: AppContext): FileStore {
     async read(id) {
       if (!UUID_RE.test(id)) return undefined;
       const r = await (ctx.db as DB).selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!r) return undefined;
+      if (!r || r.erased_at) return undefined;
       // A fixed tag length: otherwise GCM accepts truncated (weaker) tags.
       const decipher = createDecipheriv('aes-256-gcm', key(), toBuffer(r.iv), { authTagLength: 16 });
       decipher.setAAD(aadOf(r.id));
@@ -127,6 +128,14 @@ export function createFileStore(ctx: AppContext): FileStore {
       const data = Buffer.concat([decipher.update(toBuffer(r.ciphertext)), decipher.final()]);
       if (createHash('sha256').update(data).digest('hex') !== r.sha256) throw new Error(`file ${id}: checksum mismatch`);
       return { file: toStored(r), data };
+    },
+
+    async erase(id, trx?: Executor) {
+      if (!UUID_RE.test(id)) return false;
+      const r = await ((trx ?? ctx.db) as DB).updateTable('files')
+        .set({ ciphertext: new Uint8Array(0), iv: new Uint8Array(0), auth_tag: new Uint8Array(0), erased_at: new Date() })
+        .where('id', '=', id).where('erased_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
   };
 }

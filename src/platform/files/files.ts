@@ -16,4 +16,6 @@ export interface FileStore {
   meta(id: string): Promise<StoredFile | undefined>;
   /** Decrypts (verifying the GCM tag). Throws if the ciphertext was tampered with. */
   read(id: string): Promise<{ file: StoredFile; data: Buffer } | undefined>;
+  /** Erases the content for good (retention); metadata and hash stay, read() then finds nothing. */
+  erase(id: string, trx?: Executor): Promise<boolean>;
 }

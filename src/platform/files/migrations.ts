@@ -23,4 +23,12 @@ export const filesMigrations: Migration[] = [
         )`.execute(db);
     },
   },
+  {
+    id: 'kernel_files_002_erase',
+    async up(db) {
+      // Erasure for retention periods: the ciphertext is dropped, the row (and the records that
+      // reference it) stay, with the hash as evidence of what was held.
+      await sql`alter table files add column erased_at timestamptz`.execute(db);
+    },
+  },
 ];

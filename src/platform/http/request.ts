@@ -1,7 +1,7 @@
 // Per-request state the kernel attaches: language, actor and CSRF token.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../context.js';
-import type { Lang } from '../i18n/i18n.js';
+import type { Lang, Text } from '../i18n/i18n.js';
 import type { PageContext } from '../ui/layout.js';
 import { renderPage } from '../ui/layout.js';
 import type { VNode } from 'preact';
@@ -24,6 +24,12 @@ declare module 'fastify' {
 
 let navProvider: () => PageContext['nav'] = () => [];
 export function setNav(fn: () => PageContext['nav']): void { navProvider = fn; }
+
+export interface StaffLink { href: string; label: Text; permission: string }
+let staffNavProvider: () => StaffLink[] = () => [];
+export function setStaffNav(fn: () => StaffLink[]): void { staffNavProvider = fn; }
+/** Workbench links of the modules that this actor may use. */
+export function staffLinks(actor: Actor): StaffLink[] { return staffNavProvider().filter((l) => actor.permissions.has(l.permission)); }
 
 export function pageContext(req: FastifyRequest): PageContext {
   return {

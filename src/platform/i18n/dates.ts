@@ -26,7 +26,7 @@ export function fiscalYear(fy: number): Period {
   return {
     from: jstMidnight(fy, 4, 1),
     to: jstMidnight(fy + 1, 4, 1),
-    label: { ja: `${eraYear(fy, 4)}年度（${fy}年度）`, en: `FY${fy}` },
+    label: { ja: `${eraYear(fy, 12, 31)}年度（${fy}年度）`, en: `FY${fy}` }, // FY2019 is 令和元年度: the era at the end of the calendar year
   };
 }
 
