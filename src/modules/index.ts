@@ -1,5 +1,6 @@
 // The one list of modules the platform loads, in migration order.
 import type { ModuleDefinition } from '../platform/module.js';
 import { vulnDeskModule } from './vuln-desk/definition.js';
+import { planModule } from './plan/definition.js';
 
-export const modules: ModuleDefinition<any>[] = [vulnDeskModule];
+export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule];
