@@ -2,5 +2,8 @@
 import type { ModuleDefinition } from '../platform/module.js';
 import { vulnDeskModule } from './vuln-desk/definition.js';
 import { planModule } from './plan/definition.js';
+import { incidentReportsModule } from './incident-reports/definition.js';
+import { targetedAttackModule } from './targeted-attack/definition.js';
+import { consultationModule } from './consultation/definition.js';
 
-export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule];
+export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule, incidentReportsModule, targetedAttackModule, consultationModule];
