@@ -5,5 +5,7 @@ import { planModule } from './plan/definition.js';
 import { incidentReportsModule } from './incident-reports/definition.js';
 import { targetedAttackModule } from './targeted-attack/definition.js';
 import { consultationModule } from './consultation/definition.js';
+import { taxiiModule } from './taxii/definition.js';
+import { jcsipModule } from './jcsip/definition.js';
 
-export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule, incidentReportsModule, targetedAttackModule, consultationModule];
+export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule, incidentReportsModule, targetedAttackModule, consultationModule, taxiiModule, jcsipModule];
