@@ -90,7 +90,9 @@ const CASE_TEXT = { ja: '案件', en: 'case' };
 
 /** What keyword search matches (see search()); must stay exactly the expression of the index
  *  cases_open_type_search (migration kernel_cases_003), or the planner cannot use it. */
-const CASE_SEARCH_TEXT = `lower(title || E'\\n' || ref || E'\\n' || (data::text))`;
+/** The columns of a case record: everything but the stored search text (as large as the data). */
+const CASE_COLUMNS = ['id', 'type', 'ref', 'state', 'title', 'data', 'tags', 'assignee_id', 'due_at', 'received_at', 'updated_at', 'closed_at', 'closure_reason', 'idempotency_key', 'reminded_at', 'version'] as const;
+const CASE_COLUMNS_QUALIFIED = CASE_COLUMNS.map((c) => `cases.${c}` as const);
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -245,7 +247,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       // locked in one order, so concurrent groups cannot deadlock on them.
       await sql`select pg_advisory_xact_lock(h) from (
         select distinct hashtext('case-idem:' || k) as h from unnest(${keys}::text[]) as k order by h) as locks`.execute(t);
-      const rows = await t.selectFrom('cases').selectAll().where('idempotency_key', 'in', keys).execute();
+      const rows = await t.selectFrom('cases').select(CASE_COLUMNS).where('idempotency_key', 'in', keys).execute();
       const parties = rows.length
         ? await t.selectFrom('case_parties').selectAll().where('case_id', 'in', rows.map((r) => r.id)).orderBy('added_at').execute()
         : [];
@@ -289,7 +291,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
         return { id, parties, tokens };
       });
       // One statement: the cases, their 'created' events and their parties.
-      const withEvents = t.with('c', (w) => w.insertInto('cases').values(caseRows).returningAll())
+      const withEvents = t.with('c', (w) => w.insertInto('cases').values(caseRows).returning(CASE_COLUMNS))
         .with('e', (w) => w.insertInto('case_events').values(eventRows));
       const inserted = partyRows.length
         ? await withEvents.with('p', (w) => w.insertInto('case_parties').values(partyRows)).selectFrom('c').selectAll().execute()
@@ -349,14 +351,14 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
   }
 
   async function lockCase(t: Db, caseId: string): Promise<CaseRecord> {
-    const row = await t.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+    const row = await t.selectFrom('cases').select(CASE_COLUMNS).where('id', '=', caseId).forUpdate().executeTakeFirst();
     if (!row) throw notFound(CASE_TEXT);
     return toRecord(row as CaseRow);
   }
 
   async function touch(t: Db, caseId: string, set: Record<string, unknown>, at: Date): Promise<CaseRecord> {
     const row = await t.updateTable('cases').set({ ...set, updated_at: at, version: sql`version + 1` } as never)
-      .where('id', '=', caseId).returningAll().executeTakeFirstOrThrow();
+      .where('id', '=', caseId).returning(CASE_COLUMNS).executeTakeFirstOrThrow();
     return toRecord(row as CaseRow);
   }
 
@@ -392,7 +394,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
 
     async load(idOrRef, trx) {
       const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrRef);
-      const row = await ex(trx).selectFrom('cases').selectAll().where(isUuid ? 'id' : 'ref', '=', idOrRef).executeTakeFirst();
+      const row = await ex(trx).selectFrom('cases').select(CASE_COLUMNS).where(isUuid ? 'id' : 'ref', '=', idOrRef).executeTakeFirst();
       return row ? toRecord(row as CaseRow) : undefined;
     },
 
@@ -656,7 +658,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
     async search(filter, opts) {
       const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
       const sort = opts.sort ?? 'received_desc';
-      let q = db().selectFrom('cases').selectAll();
+      let q = db().selectFrom('cases').select(CASE_COLUMNS);
       if (filter.type) q = q.where('type', '=', filter.type);
       if (filter.types) q = q.where('type', 'in', filter.types.length ? filter.types : ['-']);
       if (filter.state?.length) q = q.where('state', 'in', filter.state);
@@ -674,8 +676,9 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       if (filter.q) {
         const like = `%${filter.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
         // Title, reference or any value of the data, case-insensitively (ILIKE is lower() LIKE lower()),
-        // as one expression so that the trigram index cases_open_type_search can answer it.
-        q = q.where(sql<boolean>`${sql.raw(CASE_SEARCH_TEXT)} like lower(${like})`);
+        // in the stored column search_text, so that the trigram index cases_open_search_text answers it
+        // and its recheck reads the stored text instead of rebuilding it from the JSON.
+        q = q.where(sql<boolean>`search_text like lower(${like})`);
       }
       // Sort keys are never null (due dates sort missing-last), so keyset pagination is exact.
       const [key, dir] = ({
@@ -691,7 +694,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
         const ranked = q.clearSelect().select(['id as match_id', sql<number>`count(*) over ()`.as('match_total')])
           .orderBy(key as never, dir).orderBy('id', dir).limit(limit + 1);
         const rows = await db().selectFrom('cases').innerJoin(ranked.as('m'), 'm.match_id', 'cases.id')
-          .selectAll('cases').select(['m.match_total', sql<string>`${key}::text`.as('sort_key')])
+          .select(CASE_COLUMNS_QUALIFIED).select(['m.match_total', sql<string>`${key}::text`.as('sort_key')])
           .orderBy(key as never, dir).orderBy('cases.id', dir).execute();
         const items = rows.slice(0, limit).map((r) => toRecord(r as unknown as CaseRow));
         const lastRow = rows[limit - 1] as unknown as { sort_key: string; id: string } | undefined;
@@ -713,7 +716,7 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
 
     async listForParty(actor) {
       if (!actor.userId && !actor.organisationId) return [];
-      const rows = await db().selectFrom('cases').selectAll().where('id', 'in', (eb) => {
+      const rows = await db().selectFrom('cases').select(CASE_COLUMNS).where('id', 'in', (eb) => {
         let sub = eb.selectFrom('case_parties').select('case_id');
         sub = sub.where((w) => w.or([
           ...(actor.userId ? [w('user_id', '=', actor.userId)] : []),
