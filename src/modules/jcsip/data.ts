@@ -74,6 +74,25 @@ export const CHANNEL_LABEL: Record<Channel, Text> = {
   taxii: { ja: 'TAXII', en: 'TAXII' }, staff: { ja: '職員による登録', en: 'Entered by staff' },
 };
 
+/** How a provision entered by staff reached the desk (channel 'staff'). */
+export const RECEIVED_VIA = ['phone', 'post', 'fax', 'email', 'in_person', 'other'] as const;
+export type ReceivedVia = (typeof RECEIVED_VIA)[number];
+export const RECEIVED_VIA_LABEL: Record<ReceivedVia, Text> = {
+  phone: { ja: '電話', en: 'Telephone' }, post: { ja: '郵送', en: 'Post' }, fax: { ja: 'FAX', en: 'Fax' },
+  email: { ja: '担当者宛てメール', en: 'E-mail to staff' }, in_person: { ja: '面談', en: 'In person' }, other: { ja: 'その他', en: 'Other' },
+};
+
+/** Exchange with other sharing bodies over TAXII 2.1. */
+export const EXCHANGE_DIRECTIONS = ['pull', 'push', 'both'] as const;
+export type ExchangeDirection = (typeof EXCHANGE_DIRECTIONS)[number];
+export const EXCHANGE_DIRECTION_LABEL: Record<ExchangeDirection, Text> = {
+  pull: { ja: '受信のみ', en: 'Pull only' }, push: { ja: '送信のみ', en: 'Push only' }, both: { ja: '送受信', en: 'Pull and push' },
+};
+export const EXCHANGE_AUTH = ['none', 'basic', 'bearer'] as const;
+export type ExchangeAuth = (typeof EXCHANGE_AUTH)[number];
+/** TLPs an item may carry to leave the hub for another sharing body (see docs: what is pushed and why). */
+export const EXTERNAL_TLPS: readonly Tlp[] = ['CLEAR', 'GREEN'];
+
 /** How far the provider allows the information to travel, narrowest first. */
 export const SCOPES = ['sig', 'all', 'public'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -85,6 +85,33 @@ export const jcsipModule: ModuleDefinition<JcsipService> = {
       i = 0;
       for (const r of DEFAULT_RULES) await sql`insert into jcsip_redaction_rules (id, kind, pattern, replacement, category, enabled, description, sort) values (${randomUUID()}, ${r.kind}, ${r.pattern}, ${r.replacement}, ${r.category}, ${r.enabled}, ${r.description}, ${++i})`.execute(db);
     },
+  }, {
+    id: 'jcsip_002_exchange',
+    async up(db) {
+      // External sharing bodies are members flagged `external`: their pulled objects are provisions
+      // like any other, but they are not participants in the published figures.
+      await sql`alter table jcsip_members add column external boolean not null default false`.execute(db);
+      // Staff entry: how the provision reached the desk (phone, post, fax, email, other).
+      await sql`alter table jcsip_provisions add column received_via text`.execute(db);
+      await sql`alter table jcsip_items add column withdrawn_at timestamptz`.execute(db);
+      await sql`alter table jcsip_items add column withdrawn_reason text`.execute(db);
+      await sql`alter table jcsip_items add column withdrawn_by uuid`.execute(db);
+      await sql`create table jcsip_external_sources (
+        id uuid primary key, name text not null, api_root text not null, collection_id text not null,
+        auth_kind text not null check (auth_kind in ('none', 'basic', 'bearer')), username text not null default '', secret_file_id uuid references files(id),
+        direction text not null check (direction in ('pull', 'push', 'both')),
+        organisation_id uuid not null references jcsip_members(organisation_id),
+        tlp text not null check (tlp in ('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED')), scope text not null check (scope in ('sig', 'all', 'public')),
+        enabled boolean not null default true, pull_cursor text, last_sync_at timestamptz, last_ok boolean,
+        last_error_ja text, last_error_en text, last_summary text, created_at timestamptz not null default now())`.execute(db);
+      await sql`create table jcsip_external_seen (
+        source_id uuid not null references jcsip_external_sources(id), stix_id text not null, version text not null,
+        provision_id uuid references jcsip_provisions(id), primary key (source_id, stix_id, version))`.execute(db);
+      await sql`create table jcsip_external_pushes (
+        source_id uuid not null references jcsip_external_sources(id), item_id uuid not null references jcsip_items(id),
+        stix_version integer not null, revoked boolean not null, status_id text, pushed_at timestamptz not null,
+        primary key (source_id, item_id, stix_version, revoked))`.execute(db);
+    },
   }],
   permissions: {
     [PERM.read]: { roles: ['analyst', 'coordinator', 'publisher'], description: { ja: 'J-CSIP の情報提供・共有情報の閲覧', en: 'Read J-CSIP provisions and items' } },
@@ -102,8 +129,12 @@ export const jcsipModule: ModuleDefinition<JcsipService> = {
     async 'jcsip.taxii_pull'(_payload, ctx) {
       await (ctx.services.get('jcsip') as JcsipService).pullTaxiiInboxes();
     },
+    // Errors are recorded on each external source; the job itself never fails because of a partner.
+    async 'jcsip.external_sync'(_payload, ctx) {
+      await (ctx.services.get('jcsip') as JcsipService).syncExternalSources();
+    },
   },
-  schedules: { 'jcsip.taxii_pull': 5 * 60_000 },
+  schedules: { 'jcsip.taxii_pull': 5 * 60_000, 'jcsip.external_sync': 15 * 60_000 },
   commands: [{
     name: 'jcsip ingest-mail',
     summary: 'Read one raw e-mail (RFC 5322) from stdin and record it as a provision: for a mail server\'s pipe transport on the intake addresses.',

@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -374,6 +375,156 @@ describe.each(BACKENDS)('J-CSIP (%s)', (backend) => {
       const r2 = await p.app.inject({ method: 'GET', url, headers: { cookie: sessions.staff.cookie, accept: 'text/html' } });
       expect([url, r2.statusCode]).toEqual([url, 200]);
     }
+  });
+
+  it('keeps the entered values on the portal form after a validation error', async () => {
+    const bad = multipart({ _csrf: sessions.A.csrf, kind: 'indicators', title: 'Keep this title', indicators: 'nothing usable', body: 'line one\nline two', tlp: 'GREEN', scope: 'all', nameProvider: 'yes' });
+    const res = await p.app.inject({ method: 'POST', url: '/jcsip/portal/provide', headers: { ...bad.headers, cookie: sessions.A.cookie, accept: 'text/html' }, payload: bad.payload });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('value="Keep this title"');
+    expect(res.body).toMatch(/<textarea id="f-indicators"[^>]*>nothing usable<\/textarea>/);
+    expect(res.body).toMatch(/<textarea id="f-body"[^>]*>line one\nline two<\/textarea>/);
+    expect(res.body).toMatch(/<option value="indicators" selected/);
+    expect(res.body).toMatch(/<option value="GREEN" selected/);
+    expect(res.body).toMatch(/<option value="all" selected/);
+    expect(res.body).toMatch(/id="f-nameProvider"[^>]*checked/);
+  });
+
+  it('lets staff enter a provision received by phone or post on a participant\'s behalf', async () => {
+    const page = await p.app.inject({ method: 'GET', url: '/staff/jcsip/provide', headers: { cookie: sessions.staff.cookie, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(orgs.C.name);
+    const post = (fields: Record<string, string>) => {
+      const body = multipart({ _csrf: sessions.staff.csrf, organisationId: orgs.C.organisationId, kind: 'report', title: '電話での連絡', body: 'Phishing calls mentioning 203.0.113.150', tlp: 'AMBER', scope: 'sig', ...fields });
+      return p.app.inject({ method: 'POST', url: '/staff/jcsip/provide', headers: { ...body.headers, cookie: sessions.staff.cookie, accept: 'text/html' }, payload: body.payload });
+    };
+    const missing = await post({ receivedVia: '' });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.body).toContain('value="電話での連絡"'); // kept
+    const ok = await post({ receivedVia: 'phone' });
+    expect(ok.statusCode).toBe(303);
+    const [prov] = await svc.listProvisions({ organisationId: orgs.C.organisationId });
+    expect(prov).toMatchObject({ channel: 'staff', receivedVia: 'phone', title: '電話での連絡', tlp: 'AMBER' });
+    expect(prov.submittedBy).toBe(staff.userId);
+    expect((await svc.indicatorsOf([prov.id])).map((i) => i.value)).toContain('203.0.113.150');
+    const shown = await p.app.inject({ method: 'GET', url: `/staff/jcsip/provisions/${prov.id}`, headers: { cookie: sessions.staff.cookie, accept: 'text/html' } });
+    expect(shown.body).toContain('電話');
+    // Organisation users cannot use the staff form.
+    expect((await p.app.inject({ method: 'GET', url: '/staff/jcsip/provide', headers: { cookie: sessions.A.cookie, accept: 'text/html' } })).statusCode).toBe(403);
+  });
+
+  it('exchanges with another sharing body over real TAXII 2.1 HTTP: pull, push of shareable items only, withdrawal and revocation', async () => {
+    await p.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (p.app.server.address() as AddressInfo).port;
+    // The partner: an organisation user of this platform's own TAXII server, with one collection.
+    const partnerOrg = await p.ctx.auth.createOrganisation({ name: 'Partner ISAC', kind: 'other' });
+    await p.ctx.auth.createUser({ email: 'taxii@partner-isac.example.org', displayName: 'Partner ISAC client', password: PASSWORD, kind: 'org', organisationId: partnerOrg.id });
+    const grant = { organisationIds: [partnerOrg.id] };
+    const coll = await taxii.ensureCollection({ key: 'partner-isac-exchange', title: 'Partner exchange', readers: grant, writers: grant });
+    const now = new Date().toISOString();
+    const partnerIndicator = {
+      type: 'indicator', spec_version: '2.1', id: 'indicator--6f4a3f8e-1c2b-4d5e-8f90-0a1b2c3d4e5f', created: now, modified: now,
+      name: 'Partner C2', pattern: "[ipv4-addr:value = '198.18.0.66']", pattern_type: 'stix', valid_from: now,
+      object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+    };
+    const partnerReport = {
+      type: 'report', spec_version: '2.1', id: 'report--7a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', created: now, modified: now,
+      name: 'Partner campaign', description: 'Phishing from 198.18.0.77', report_types: ['threat-report'], published: now, object_refs: [partnerIndicator.id],
+      object_marking_refs: ['marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421'],
+    };
+    await taxii.addObjects('partner-isac-exchange', [partnerIndicator, partnerReport]);
+
+    // Link-local / metadata addresses are refused, with the reason.
+    const meta = await svc.registerExternalSource({ name: 'meta', apiRoot: 'http://169.254.169.254/taxii2/api/', collectionId: 'x', authKind: 'none', direction: 'pull', sigId: 'heavy', tlp: 'AMBER', scope: 'sig' }, staff).catch((e) => e);
+    expect(meta.status).toBe(422);
+    expect(JSON.stringify(meta.details)).toContain('link-local');
+    await expect(svc.registerExternalSource({ name: 'ftp', apiRoot: 'ftp://127.0.0.1/', collectionId: 'x', authKind: 'none', direction: 'pull', sigId: 'heavy', tlp: 'AMBER', scope: 'sig' }, staff)).rejects.toMatchObject({ status: 422 });
+
+    const src = await svc.registerExternalSource({
+      name: 'Partner ISAC', apiRoot: `http://127.0.0.1:${port}/taxii2/api/`, collectionId: coll.id, authKind: 'basic', username: 'taxii@partner-isac.example.org', secret: PASSWORD,
+      direction: 'both', sigId: 'heavy', tlp: 'GREEN', scope: 'all',
+    }, staff);
+    // The password is stored encrypted (ctx.files), neither in the source row nor in clear in the files table.
+    const rows = JSON.stringify((await sql<any>`select * from jcsip_external_sources`.execute(p.ctx.db)).rows);
+    expect(rows).not.toContain(PASSWORD);
+    const stored = (await sql<any>`select * from files`.execute(p.ctx.db)).rows;
+    expect(stored.some((f) => Buffer.from(JSON.stringify(f)).includes(PASSWORD))).toBe(false);
+
+    // Items: one every provider allowed to be public (pushed), two that stay (scope 'all'; TLP:AMBER).
+    const pub = await svc.submitProvision(orgs.A.organisationId, { kind: 'indicators', title: 'public C2', indicators: '203.0.113.201', tlp: 'CLEAR', scope: 'public' }, { actor: SYSTEM_ACTOR, channel: 'staff' });
+    const pubItem = await svc.createItem({ title: 'Public C2 server', provisionIds: [pub.id] }, staff);
+    await svc.approve(pubItem.id, staff);
+    await svc.shareItem(pubItem.id, { all: true, sigs: [] }, staff);
+    const closed = await svc.submitProvision(orgs.B.organisationId, { kind: 'indicators', title: 'members only', indicators: '203.0.113.202', tlp: 'GREEN', scope: 'all' }, { actor: SYSTEM_ACTOR, channel: 'staff' });
+    const closedItem = await svc.createItem({ title: 'Members-only C2', provisionIds: [closed.id] }, staff);
+    await svc.approve(closedItem.id, staff);
+    await svc.shareItem(closedItem.id, { all: true, sigs: [] }, staff);
+    expect((await svc.externalShareProblems((await svc.getItem(closedItem.id))!, await svc.sourcesOf(closedItem.id))).map((r) => r.en).join(' ')).toContain('made public');
+
+    // Pushed: every item that passes the rule — the public one above, and the earlier test's public-alert item.
+    const pushable = [];
+    for (const it of (await svc.listItems()).filter((i) => i.state === 'shared')) if (!(await svc.externalShareProblems(it, await svc.sourcesOf(it.id))).length) pushable.push(it.ref);
+    expect(pushable).toContain(pubItem.ref);
+    expect(pushable).not.toContain(closedItem.ref);
+    const first = await svc.syncExternalSource(src.id, staff);
+    expect(first).toEqual({ pulled: 2, pushed: pushable.length, error: null });
+    const pulled = await svc.listProvisions({ organisationId: src.organisationId });
+    expect(pulled.map((x) => x.channel)).toEqual(['taxii', 'taxii']);
+    // The registered TLP applies, a stricter marking of the partner wins; the scope is the registered one.
+    expect(pulled.map((x) => `${x.title}:${x.tlp}:${x.scope}`).sort()).toEqual(['Partner C2:GREEN:all', 'Partner campaign:AMBER:all']);
+    expect((await svc.indicatorsOf(pulled.map((x) => x.id))).map((i) => i.value)).toEqual(expect.arrayContaining(['198.18.0.66', '198.18.0.77']));
+    // What the partner's collection received: the public item, never the members-only one.
+    const inPartner = (await taxii.objectsAddedSince('partner-isac-exchange', null, 1000)).map((r) => r.object);
+    const names = inPartner.filter((o) => o.type === 'report').map((o) => String(o.name));
+    expect(names.some((x) => x.startsWith(pubItem.ref))).toBe(true);
+    expect(names.some((x) => x.startsWith(closedItem.ref))).toBe(false);
+    expect(JSON.stringify(inPartner)).not.toContain('203.0.113.202');
+    expect(JSON.stringify(inPartner)).toContain('203.0.113.201');
+    // The external body is not a participant in the figures.
+    const heavy = (await svc.listMembers({ sigId: 'heavy', state: 'active' })).filter((m) => !m.external).length;
+    const { participantsAt } = await import('./service.js');
+    expect((await participantsAt(p.ctx, new Date(Date.now() + 1000))).find((x) => x.sigId === 'heavy')?.organisations).toBe(heavy);
+
+    // A second run: the cursor and the STIX id + version keep everything from coming again, and our own objects are not pulled back.
+    expect(await svc.syncExternalSource(src.id, staff)).toEqual({ pulled: 0, pushed: 0, error: null });
+
+    // Withdrawal: reason required; gone from the portal; revoked versions in the hub's collections and at the partner.
+    const url = `/staff/jcsip/items/${pubItem.id}/withdraw`;
+    const noReason = await p.app.inject({ method: 'POST', url, headers: { cookie: sessions.staff.cookie, accept: 'text/html' }, payload: { _csrf: sessions.staff.csrf, reason: ' ' } });
+    expect(noReason.statusCode).toBe(422);
+    expect((await p.app.inject({ method: 'GET', url: `/jcsip/portal/items/${pubItem.id}`, headers: { cookie: sessions.B.cookie, accept: 'text/html' } })).statusCode).toBe(200);
+    const done = await p.app.inject({ method: 'POST', url, headers: { cookie: sessions.staff.cookie, accept: 'text/html' }, payload: { _csrf: sessions.staff.csrf, reason: 'False positive: the address belongs to a CDN.' } });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('False positive');
+    expect((await svc.getItem(pubItem.id))).toMatchObject({ state: 'withdrawn', withdrawnReason: 'False positive: the address belongs to a CDN.' });
+    expect((await p.app.inject({ method: 'GET', url: `/jcsip/portal/items/${pubItem.id}`, headers: { cookie: sessions.B.cookie, accept: 'text/html' } })).statusCode).toBe(404);
+    expect((await p.app.inject({ method: 'GET', url: '/jcsip/portal', headers: { cookie: sessions.B.cookie, accept: 'text/html' } })).body).not.toContain(pubItem.ref);
+    await expect(svc.withdrawItem(pubItem.id, 'again', staff)).rejects.toMatchObject({ status: 409 });
+    await expect(svc.shareItem(pubItem.id, { all: true, sigs: [] }, staff)).rejects.toMatchObject({ status: 409 });
+    const reportId = inPartner.find((o) => o.type === 'report' && String(o.name).startsWith(pubItem.ref))!.id;
+    const hubVersions = (await taxii.objectsAddedSince(ALL_COLLECTION, null, 5000)).map((r) => r.object).filter((o) => o.id === reportId);
+    expect(hubVersions.map((o) => !!o.revoked)).toEqual([false, true]);
+    const v = stixValidator();
+    expect(v.object(hubVersions[1])).toBeNull();
+    expect(await svc.syncExternalSource(src.id, staff)).toEqual({ pulled: 0, pushed: 1, error: null });
+    const partnerVersions = (await taxii.objectsAddedSince('partner-isac-exchange', null, 5000)).map((r) => r.object).filter((o) => o.id === reportId);
+    expect(partnerVersions.map((o) => !!o.revoked)).toEqual([false, true]);
+
+    // Failures are recorded on the source with a bilingual reason, and the scheduled run does not throw.
+    const dead = await svc.registerExternalSource({ name: 'Unreachable', apiRoot: 'http://127.0.0.1:1/taxii2/api/', collectionId: coll.id, authKind: 'bearer', secret: 'taxii_x', direction: 'pull', sigId: 'heavy', tlp: 'AMBER', scope: 'sig' }, staff);
+    const wrongPw = await svc.registerExternalSource({ name: 'Wrong password', apiRoot: `http://127.0.0.1:${port}/taxii2/api`, collectionId: coll.id, authKind: 'basic', username: 'taxii@partner-isac.example.org', secret: 'wrong', direction: 'pull', sigId: 'heavy', tlp: 'AMBER', scope: 'sig' }, staff);
+    await svc.syncExternalSources();
+    const after = await svc.listExternalSources();
+    expect(after.find((x) => x.id === dead.id)).toMatchObject({ lastOk: false, lastError: { en: expect.stringContaining('Could not connect') } });
+    expect(after.find((x) => x.id === wrongPw.id)?.lastError?.en).toContain('HTTP 401');
+    expect(after.find((x) => x.id === wrongPw.id)?.lastError?.ja).toContain('TAXII');
+    expect(after.find((x) => x.id === src.id)).toMatchObject({ lastOk: true });
+    const page = await p.app.inject({ method: 'GET', url: '/staff/jcsip/external', headers: { cookie: sessions.staff.cookie, accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('HTTP 401');
+    expect(page.body).not.toContain(PASSWORD);
+    const syncNow = await p.app.inject({ method: 'POST', url: `/staff/jcsip/external/${src.id}/sync`, headers: { cookie: sessions.staff.cookie, accept: 'text/html' }, payload: { _csrf: sessions.staff.csrf } });
+    expect(syncNow.statusCode).toBe(200);
   });
 });
 

@@ -8,10 +8,10 @@ import { t, type Lang, type Text } from '../../platform/i18n/i18n.js';
 import { formatDate, formatDateTime } from '../../platform/i18n/dates.js';
 import { defang, type Indicator } from '../../shared/indicators.js';
 import {
-  CHANNEL_LABEL, CONTACT_ROLE_LABEL, ITEM_STATE_LABEL, MEMBER_STATE_LABEL, MEMBER_TRANSITIONS, PROVISION_KIND_LABEL, SCOPE_LABEL, TLPS, TLP_LABEL, sigName,
+  CHANNEL_LABEL, CONTACT_ROLE_LABEL, EXCHANGE_DIRECTION_LABEL, ITEM_STATE_LABEL, MEMBER_STATE_LABEL, MEMBER_TRANSITIONS, PROVISION_KIND_LABEL, RECEIVED_VIA_LABEL, SCOPE_LABEL, TLPS, TLP_LABEL, sigName,
   type MemberState,
 } from './data.js';
-import type { Alert, AlertRevision, Contact, Item, Member, OperationsReport, Provision, Share, Sig, TechReport } from './service.js';
+import type { Alert, AlertRevision, Contact, ExternalSource, Item, Member, OperationsReport, Provision, Share, Sig, TechReport } from './service.js';
 import type { RedactionRule, Segment } from './redaction.js';
 import { intakeAddress } from './service.js';
 
@@ -29,17 +29,20 @@ function Field(props: { id: string; label: string; children: ComponentChildren; 
   return <div class="field"><label for={props.id}>{props.label}{props.hint && <span class="hint">{props.hint}</span>}</label>{props.children}</div>;
 }
 
-function Conditions(props: { lang: Lang }) {
-  const lang = props.lang;
+/** Values entered in a form, shown again after a validation error. */
+export type FormValues = Record<string, string>;
+
+function Conditions(props: { lang: Lang; values?: FormValues; namedLabel?: string }) {
+  const lang = props.lang; const v = props.values ?? {};
   return <fieldset>
     <legend>{L(lang, '提供条件', 'Sharing conditions')}</legend>
     <Field id="f-tlp" label="TLP 2.0">
-      <select id="f-tlp" name="tlp">{TLPS.map((x) => <option value={x} selected={x === 'AMBER'}>{t(TLP_LABEL[x], lang)}</option>)}</select>
+      <select id="f-tlp" name="tlp">{TLPS.map((x) => <option value={x} selected={x === (v.tlp || 'AMBER')}>{t(TLP_LABEL[x], lang)}</option>)}</select>
     </Field>
     <Field id="f-scope" label={L(lang, '共有範囲', 'Who may receive it')}>
-      <select id="f-scope" name="scope">{(['sig', 'all', 'public'] as const).map((x) => <option value={x}>{t(SCOPE_LABEL[x], lang)}</option>)}</select>
+      <select id="f-scope" name="scope">{(['sig', 'all', 'public'] as const).map((x) => <option value={x} selected={x === v.scope}>{t(SCOPE_LABEL[x], lang)}</option>)}</select>
     </Field>
-    <div class="field"><input type="checkbox" id="f-nameProvider" name="nameProvider" value="yes" /> <label for="f-nameProvider">{L(lang, '提供元として組織名を示してよい', 'Our organisation may be named as the provider')}</label></div>
+    {props.namedLabel !== '' && <div class="field"><input type="checkbox" id="f-nameProvider" name="nameProvider" value="yes" checked={v.nameProvider === 'yes'} /> <label for="f-nameProvider">{props.namedLabel ?? L(lang, '提供元として組織名を示してよい', 'Our organisation may be named as the provider')}</label></div>}
   </fieldset>;
 }
 
@@ -137,22 +140,36 @@ export function PortalPage(props: { ctx: PageContext; member: Member; roles: str
   </Layout>;
 }
 
-export function ProvideFormPage(props: { ctx: PageContext; error?: Text | null }) {
-  const lang = props.ctx.lang;
-  return <Layout ctx={props.ctx} title={{ ja: 'J-CSIP への情報提供', en: 'Provide information to J-CSIP' }}>
+/**
+ * The provision form: the member portal's, or (with `staff`) staff entering a provision received by
+ * phone, post or another channel on a participant's behalf. After a validation error the entered
+ * values come back in `values`; file inputs stay empty because browsers cannot refill them.
+ */
+export function ProvideFormPage(props: { ctx: PageContext; error?: Text | null; values?: FormValues; staff?: { members: Member[] } }) {
+  const lang = props.ctx.lang; const v = props.values ?? {};
+  return <Layout ctx={props.ctx} title={props.staff ? { ja: '情報提供の代理登録', en: 'Enter a provision on a participant\'s behalf' } : { ja: 'J-CSIP への情報提供', en: 'Provide information to J-CSIP' }}>
     <Notice lang={lang} error={props.error} />
-    <form method="post" action="/jcsip/portal/provide" enctype="multipart/form-data">
+    {props.error && (v.kind === 'email' || v.kind === 'file') && <p>{L(lang, 'ファイルはもう一度選んでください。', 'Please choose the file(s) again.')}</p>}
+    <form method="post" action={props.staff ? '/staff/jcsip/provide' : '/jcsip/portal/provide'} enctype="multipart/form-data">
       <Csrf ctx={props.ctx} />
+      {props.staff && <>
+        <Field id="f-org" label={L(lang, '提供元の参加組織', 'Participant providing it')}>
+          <select id="f-org" name="organisationId">{props.staff.members.map((m) => <option value={m.organisationId} selected={m.organisationId === v.organisationId}>{m.name}（{t(sigName(m.sigId), lang)}）</option>)}</select>
+        </Field>
+        <Field id="f-via" label={L(lang, '受付手段', 'Received by')}>
+          <select id="f-via" name="receivedVia">{Object.entries(RECEIVED_VIA_LABEL).map(([k, l]) => <option value={k} selected={k === v.receivedVia}>{t(l, lang)}</option>)}</select>
+        </Field>
+      </>}
       <Field id="f-kind" label={L(lang, '情報の種類', 'Kind')}>
-        <select id="f-kind" name="kind">{Object.entries(PROVISION_KIND_LABEL).map(([k, l]) => <option value={k}>{t(l, lang)}</option>)}</select>
+        <select id="f-kind" name="kind">{Object.entries(PROVISION_KIND_LABEL).map(([k, l]) => <option value={k} selected={k === v.kind}>{t(l, lang)}</option>)}</select>
       </Field>
-      <Field id="f-title" label={L(lang, '件名', 'Title')}><input id="f-title" name="title" maxLength={300} /></Field>
+      <Field id="f-title" label={L(lang, '件名', 'Title')}><input id="f-title" name="title" maxLength={300} value={v.title ?? ''} /></Field>
       <Field id="f-eml" label={L(lang, '不審メール（.eml）', 'Suspicious e-mail (.eml)')}><input id="f-eml" name="eml" type="file" /></Field>
       <Field id="f-file" label={L(lang, '不審ファイル', 'Suspicious file')} hint={L(lang, '隔離保管され、開かれません。', 'Kept in quarantine, never opened.')}><input id="f-file" name="file" type="file" /></Field>
-      <Field id="f-indicators" label={L(lang, 'インジケータ（1 行に 1 つ）', 'Indicators (one per line)')}><textarea id="f-indicators" name="indicators" rows={4}></textarea></Field>
-      <Field id="f-body" label={L(lang, '内容・補足', 'Description')}><textarea id="f-body" name="body" rows={6}></textarea></Field>
-      <Conditions lang={lang} />
-      <button type="submit">{L(lang, '提供する', 'Provide')}</button>
+      <Field id="f-indicators" label={L(lang, 'インジケータ（1 行に 1 つ）', 'Indicators (one per line)')}><textarea id="f-indicators" name="indicators" rows={4}>{v.indicators ?? ''}</textarea></Field>
+      <Field id="f-body" label={L(lang, '内容・補足', 'Description')}><textarea id="f-body" name="body" rows={6}>{v.body ?? ''}</textarea></Field>
+      <Conditions lang={lang} values={v} namedLabel={props.staff ? L(lang, '提供元が組織名の表示を許可した', 'The provider allowed its name to be shown') : undefined} />
+      <button type="submit">{props.staff ? L(lang, '登録する', 'Record') : L(lang, '提供する', 'Provide')}</button>
     </form>
   </Layout>;
 }
@@ -179,7 +196,7 @@ function ProvisionSummary(props: { lang: Lang; p: Provision; indicators: Indicat
     <dl>
       {props.provider && <><dt>{L(lang, '提供元', 'Provider')}</dt><dd>{props.provider}</dd></>}
       <dt>{L(lang, '種類', 'Kind')}</dt><dd>{t(PROVISION_KIND_LABEL[p.kind], lang)}</dd>
-      <dt>{L(lang, '受付経路', 'Channel')}</dt><dd>{t(CHANNEL_LABEL[p.channel], lang)}</dd>
+      <dt>{L(lang, '受付経路', 'Channel')}</dt><dd>{t(CHANNEL_LABEL[p.channel], lang)}{p.receivedVia && <>（{t(RECEIVED_VIA_LABEL[p.receivedVia], lang)}）</>}</dd>
       <dt>{L(lang, '受付日時', 'Received')}</dt><dd>{formatDateTime(p.receivedAt, lang)}</dd>
       <dt>TLP</dt><dd>{t(TLP_LABEL[p.tlp], lang)}</dd>
       <dt>{L(lang, '共有範囲', 'Scope')}</dt><dd>{t(SCOPE_LABEL[p.scope], lang)}</dd>
@@ -195,7 +212,7 @@ function ProvisionSummary(props: { lang: Lang; p: Provision; indicators: Indicat
 export function StaffHubPage(props: { ctx: PageContext; provisions: Array<Provision & { orgName: string }>; items: Item[]; canAnalyse: boolean }) {
   const lang = props.ctx.lang;
   return <Layout ctx={props.ctx} title={{ ja: 'J-CSIP 情報共有ハブ', en: 'J-CSIP sharing hub' }}>
-    <p><a href="/staff/jcsip/rules">{L(lang, '匿名化規則', 'Redaction rules')}</a> · <a href="/staff/jcsip/members">{L(lang, '参加組織', 'Participants')}</a> · <a href="/staff/jcsip/publications">{L(lang, '注意喚起・レポート', 'Alerts and reports')}</a> · <a href="/jcsip/operations">{L(lang, '運用状況', 'Operations')}</a></p>
+    <p><a href="/staff/jcsip/provide">{L(lang, '情報提供の代理登録', 'Enter a provision')}</a> · <a href="/staff/jcsip/external">{L(lang, '外部 TAXII 連携', 'External TAXII partners')}</a> · <a href="/staff/jcsip/rules">{L(lang, '匿名化規則', 'Redaction rules')}</a> · <a href="/staff/jcsip/members">{L(lang, '参加組織', 'Participants')}</a> · <a href="/staff/jcsip/publications">{L(lang, '注意喚起・レポート', 'Alerts and reports')}</a> · <a href="/jcsip/operations">{L(lang, '運用状況', 'Operations')}</a></p>
     <h2>{L(lang, '未処理の情報提供', 'Provisions to handle')}</h2>
     <form method="post" action="/staff/jcsip/items">
       <Csrf ctx={props.ctx} />
@@ -241,6 +258,7 @@ export function StaffItemPage(props: {
   return <Layout ctx={props.ctx} title={{ ja: `${i.ref} ${i.title}`, en: `${i.ref} ${i.title}` }}>
     <Notice lang={lang} error={props.error} ok={props.ok} />
     <p>{t(ITEM_STATE_LABEL[i.state], lang)} · TLP:{i.tlp} · {L(lang, '提供元のうち最も厳しい TLP', 'Strictest source TLP')}: TLP:{props.strictTlp}</p>
+    {i.withdrawnAt && <p id="withdrawn">{L(lang, '取下げ', 'Withdrawn')}: {formatDateTime(i.withdrawnAt, lang)} — {i.withdrawnReason}</p>}
     <h2>{L(lang, '元になった情報提供', 'Sources')}</h2>
     <table>
       <caption>{L(lang, '元になった情報提供', 'Sources')}</caption>
@@ -274,6 +292,13 @@ export function StaffItemPage(props: {
         {props.sigs.map((s) => <div class="field"><input type="checkbox" id={`aud-${s.id}`} name="sigs" value={s.id} /> <label for={`aud-${s.id}`}>{lang === 'ja' ? s.nameJa : s.nameEn}</label></div>)}
       </fieldset>
       <button type="submit">{L(lang, '共有する', 'Share')}</button>
+    </form>}
+    {props.canShare && i.state !== 'withdrawn' && <form method="post" action={`/staff/jcsip/items/${i.id}/withdraw`}>
+      <Csrf ctx={props.ctx} />
+      <h2>{L(lang, '取り下げる', 'Withdraw')}</h2>
+      <p>{L(lang, 'ポータルから消え、TAXII の利用者には revoked の版が届きます。', 'It disappears from the portal; TAXII consumers receive revoked versions.')}</p>
+      <Field id="f-wreason" label={L(lang, '理由（必須）', 'Reason (required)')}><textarea id="f-wreason" name="reason" rows={2} required></textarea></Field>
+      <button type="submit">{L(lang, '取り下げる', 'Withdraw')}</button>
     </form>}
     {props.shares.length > 0 && <><h2>{L(lang, '共有履歴', 'Shares')}</h2><ul>{props.shares.map((s) => <li>{s.audience === 'all' ? L(lang, '全参加組織', 'All participants') : t(sigName(s.audience.slice(4)), lang)} — {formatDateTime(s.sharedAt, lang)}</li>)}</ul>
       <p><a href={`/staff/jcsip/items/${i.id}/stix`}>STIX 2.1 bundle (JSON)</a></p></>}
@@ -391,5 +416,38 @@ export function PublicationsPage(props: { ctx: PageContext; alerts: Alert[]; rep
       <button type="submit">{L(lang, '公開', 'Publish')}</button>
     </form>
     <ul>{props.reports.map((r) => <li><a href={`/jcsip/reports/${r.slug}`}>{r.title}</a></li>)}</ul>
+  </Layout>;
+}
+
+export function ExternalSourcesPage(props: { ctx: PageContext; sources: ExternalSource[]; sigs: Sig[]; canManage: boolean; values?: FormValues; error?: Text | null; ok?: Text | null }) {
+  const lang = props.ctx.lang; const v = props.values ?? {};
+  return <Layout ctx={props.ctx} title={{ ja: '外部の共有機関との TAXII 連携', en: 'TAXII exchange with other sharing bodies' }}>
+    <Notice lang={lang} error={props.error} ok={props.ok} />
+    <p>{L(lang, '受信した STIX オブジェクトは連携先からの情報提供として記録します。送信するのは、全参加組織に共有済みで、全提供元が一般公開を許可し、TLP:CLEAR または GREEN の共有情報だけです。',
+      'Pulled STIX objects are recorded as provisions from the partner. Only items shared with all participants, whose every provider allowed publication, at TLP:CLEAR or GREEN, are pushed.')}</p>
+    <table>
+      <caption>{L(lang, '連携先', 'Partners')}</caption>
+      <thead><tr><th scope="col">{L(lang, '名称', 'Name')}</th><th scope="col">API root / collection</th><th scope="col">{L(lang, '方向', 'Direction')}</th><th scope="col">{L(lang, '扱い', 'Counts as')}</th><th scope="col">{L(lang, '最終同期', 'Last sync')}</th><th scope="col"></th></tr></thead>
+      <tbody>{props.sources.map((s) => <tr id={`src-${s.id}`}>
+        <td>{s.name}</td><td><code>{s.apiRoot}</code> <code>{s.collectionId}</code></td><td>{t(EXCHANGE_DIRECTION_LABEL[s.direction], lang)}</td>
+        <td>{t(sigName(s.sigId), lang)} · TLP:{s.tlp} · {t(SCOPE_LABEL[s.scope], lang)}</td>
+        <td>{s.lastSyncAt ? formatDateTime(s.lastSyncAt, lang) : '—'} {s.lastSummary ?? ''}{s.lastError && <span class="error" role="alert"> {t(s.lastError, lang)}</span>}</td>
+        <td>{props.canManage && <form method="post" action={`/staff/jcsip/external/${s.id}/sync`} class="inline"><Csrf ctx={props.ctx} /><button type="submit">{L(lang, '今すぐ同期', 'Sync now')}</button></form>}</td>
+      </tr>)}</tbody>
+    </table>
+    {props.canManage && <form method="post" action="/staff/jcsip/external">
+      <Csrf ctx={props.ctx} />
+      <h2>{L(lang, '連携先の登録', 'Register a partner')}</h2>
+      <Field id="x-name" label={L(lang, '名称', 'Name')}><input id="x-name" name="name" value={v.name ?? ''} /></Field>
+      <Field id="x-root" label="API root URL" hint="https://taxii.example.org/api1/"><input id="x-root" name="apiRoot" type="url" value={v.apiRoot ?? ''} /></Field>
+      <Field id="x-coll" label={L(lang, 'コレクション ID', 'Collection id')}><input id="x-coll" name="collectionId" value={v.collectionId ?? ''} /></Field>
+      <Field id="x-auth" label={L(lang, '認証方式', 'Authentication')}><select id="x-auth" name="authKind">{[['basic', 'HTTP Basic'], ['bearer', 'Bearer token'], ['none', L(lang, 'なし', 'None')]].map(([k, l]) => <option value={k} selected={k === v.authKind}>{l}</option>)}</select></Field>
+      <Field id="x-user" label={L(lang, 'ユーザ名（Basic）', 'User name (Basic)')}><input id="x-user" name="username" value={v.username ?? ''} autocomplete="off" /></Field>
+      <Field id="x-secret" label={L(lang, 'パスワードまたはトークン（暗号化して保存）', 'Password or token (stored encrypted)')}><input id="x-secret" name="secret" type="password" autocomplete="new-password" /></Field>
+      <Field id="x-dir" label={L(lang, '方向', 'Direction')}><select id="x-dir" name="direction">{Object.entries(EXCHANGE_DIRECTION_LABEL).map(([k, l]) => <option value={k} selected={k === v.direction}>{t(l, lang)}</option>)}</select></Field>
+      <Field id="x-sig" label={L(lang, '受信した情報の扱い（SIG）', 'Pulled information counts as (SIG)')}><select id="x-sig" name="sigId">{props.sigs.map((s) => <option value={s.id} selected={s.id === v.sigId}>{lang === 'ja' ? s.nameJa : s.nameEn}</option>)}</select></Field>
+      <Conditions lang={lang} values={v} namedLabel="" />
+      <button type="submit">{L(lang, '登録', 'Register')}</button>
+    </form>}
   </Layout>;
 }

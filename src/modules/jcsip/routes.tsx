@@ -5,16 +5,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { pageContext, sendPage } from '../../platform/http/request.js';
-import { readForm, field, fieldList } from '../../platform/http/forms.js';
+import { readForm, field, fieldList, type FormData as ParsedForm } from '../../platform/http/forms.js';
 import { requireLogin, requirePermission } from '../../platform/auth/guards.js';
 import { calendarQuarter, jstParts } from '../../platform/i18n/dates.js';
 import { csvContentType, csvDisposition, toCsv } from '../../platform/stats/csv.js';
 import type { Text } from '../../platform/i18n/i18n.js';
 import { categoryChartSvg } from '../../platform/ui/charts.js';
 import { PERM, PROVISION_KINDS, type MemberState } from './data.js';
-import { operationsReport, type JcsipService } from './service.js';
+import { operationsReport, type JcsipService, type ProvisionInput } from './service.js';
 import {
-  AlertPage, LandingPage, MemberPage, MembersPage, OperationsPage, PortalItemPage, PortalPage, PortalProvisionPage, ProvideFormPage,
+  AlertPage, ExternalSourcesPage, LandingPage, MemberPage, MembersPage, OperationsPage, PortalItemPage, PortalPage, PortalProvisionPage, ProvideFormPage,
   PublicationsPage, ReportPage, RulesPage, StaffHubPage, StaffItemPage, StaffProvisionPage,
 } from './pages.js';
 
@@ -23,6 +23,21 @@ const errText = (e: unknown): Text | null => {
   const details = e.details.map((d) => d.message);
   return details.length ? { ja: details.map((x) => x.ja).join(' '), en: details.map((x) => x.en).join(' ') } : e.text;
 };
+
+/** Text fields of a submitted form, to show them again after a validation error (files cannot be refilled). */
+const formValues = (form: ParsedForm, keys: string[]): Record<string, string> =>
+  Object.fromEntries(keys.map((k) => [k, typeof form.fields[k] === 'string' ? form.fields[k] as string : field(form, k)]));
+
+const PROVISION_FIELDS = ['kind', 'title', 'body', 'indicators', 'tlp', 'scope', 'nameProvider'];
+
+/** The provision form's fields as the service takes them (portal and staff entry alike). */
+function provisionInput(form: ParsedForm): ProvisionInput {
+  const v = formValues(form, PROVISION_FIELDS);
+  return {
+    kind: v.kind, title: v.title, body: v.body, indicators: v.indicators, tlp: v.tlp, scope: v.scope, nameProvider: v.nameProvider,
+    rawEmail: form.files.find((f) => f.field === 'eml')?.data ?? null, files: form.files.filter((f) => f.field === 'file'),
+  };
+}
 
 export async function jcsipRoutes(app: FastifyInstance, ctx: AppContext, svc: JcsipService) {
   const orgName = async (id: string) => (await ctx.auth.getOrganisation(id))?.name ?? '—';
@@ -91,17 +106,12 @@ export async function jcsipRoutes(app: FastifyInstance, ctx: AppContext, svc: Jc
     const a = await access(req);
     if (!a.roles.has('submitter')) throw notFound();
     const form = readForm(req);
-    const v = (k: string) => field(form, k);
-    const eml = form.files.find((f) => f.field === 'eml');
     try {
-      const p = await svc.submitProvision(a.member.organisationId, {
-        kind: v('kind'), title: v('title'), body: typeof form.fields.body === 'string' ? form.fields.body : v('body'), indicators: v('indicators'),
-        tlp: v('tlp'), scope: v('scope'), nameProvider: v('nameProvider'), rawEmail: eml?.data ?? null, files: form.files.filter((f) => f.field === 'file'),
-      }, { actor: req.actor, channel: 'portal' });
+      const p = await svc.submitProvision(a.member.organisationId, provisionInput(form), { actor: req.actor, channel: 'portal' });
       return reply.redirect(`/jcsip/portal?received=${encodeURIComponent(p.ref)}`, 303);
     } catch (e) {
       const t = errText(e);
-      if (t) return sendPage(reply, <ProvideFormPage ctx={pageContext(req)} error={t} />, (e as AppError).status);
+      if (t) return sendPage(reply, <ProvideFormPage ctx={pageContext(req)} error={t} values={formValues(form, PROVISION_FIELDS)} />, (e as AppError).status);
       throw e;
     }
   });
@@ -136,6 +146,24 @@ export async function jcsipRoutes(app: FastifyInstance, ctx: AppContext, svc: Jc
     const id = (req.params as { id: string }).id;
     await svc.markDuplicate(id, field(readForm(req), 'of'), req.actor);
     return reply.redirect(`/staff/jcsip/provisions/${id}`, 303);
+  });
+  // Staff entry of a provision received by phone, post or another channel, on a participant's behalf.
+  const activeParticipants = async () => (await svc.listMembers({ state: 'active' })).filter((m) => !m.external);
+  app.get('/staff/jcsip/provide', { onRequest: requirePermission(PERM.analyse) }, async (req, reply) =>
+    sendPage(reply, <ProvideFormPage ctx={pageContext(req)} staff={{ members: await activeParticipants() }} />));
+  app.post('/staff/jcsip/provide', { onRequest: requirePermission(PERM.analyse) }, async (req, reply) => {
+    const form = readForm(req);
+    const orgId = field(form, 'organisationId');
+    try {
+      const member = /^[0-9a-f-]{36}$/i.test(orgId) ? await svc.getMember(orgId) : undefined;
+      if (!member || member.external) throw notFound({ ja: '参加組織', en: 'participant' });
+      const p = await svc.submitProvision(orgId, provisionInput(form), { actor: req.actor, channel: 'staff', receivedVia: field(form, 'receivedVia') });
+      return reply.redirect(`/staff/jcsip/provisions/${p.id}`, 303);
+    } catch (e) {
+      const t = errText(e);
+      if (t) return sendPage(reply, <ProvideFormPage ctx={pageContext(req)} error={t} values={formValues(form, [...PROVISION_FIELDS, 'organisationId', 'receivedVia'])} staff={{ members: await activeParticipants() }} />, (e as AppError).status);
+      throw e;
+    }
   });
   app.post('/staff/jcsip/items', { onRequest: requirePermission(PERM.analyse) }, async (req, reply) => {
     const form = readForm(req);
@@ -179,6 +207,14 @@ export async function jcsipRoutes(app: FastifyInstance, ctx: AppContext, svc: Jc
       return itemPage(req, reply, id, { ok: { ja: `共有しました（通知 ${r.notified} 通${r.stix.written ? '、STIX 書込み済み' : ''}）。`, en: `Shared (${r.notified} notifications${r.stix.written ? ', STIX written' : ''}).` } });
     } catch (e) { const t = errText(e); if (t) return itemPage(req, reply, id, { error: t }, (e as AppError).status); throw e; }
   });
+  app.post('/staff/jcsip/items/:id/withdraw', { onRequest: requirePermission(PERM.share) }, async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    const form = readForm(req);
+    try {
+      await svc.withdrawItem(id, formValues(form, ['reason']).reason, req.actor);
+      return itemPage(req, reply, id, { ok: { ja: '共有情報を取り下げました。', en: 'The item is withdrawn.' } });
+    } catch (e) { const t = errText(e); if (t) return itemPage(req, reply, id, { error: t }, (e as AppError).status); throw e; }
+  });
   app.get('/staff/jcsip/items/:id/stix', { onRequest: requirePermission(PERM.read) }, async (req, reply) => {
     return reply.type('application/stix+json;version=2.1').send(JSON.stringify(await svc.stixBundle((req.params as { id: string }).id), null, 1));
   });
@@ -200,6 +236,25 @@ export async function jcsipRoutes(app: FastifyInstance, ctx: AppContext, svc: Jc
       await svc.saveRule({ id: v('id') || undefined, kind: v('kind'), pattern: typeof form.fields.pattern === 'string' ? form.fields.pattern : v('pattern'), replacement: v('replacement'), category: v('category'), enabled: v('enabled') === 'yes', description: v('description') }, req.actor);
       return reply.redirect('/staff/jcsip/rules', 303);
     } catch (e) { const t = errText(e); if (t) return sendPage(reply, <RulesPage ctx={pageContext(req)} rules={await svc.listRules()} error={t} />, (e as AppError).status); throw e; }
+  });
+
+  // ---- External sharing bodies over TAXII ----------------------------------------------------------------
+  const externalPage = async (req: FastifyRequest, reply: FastifyReply, notice: { error?: Text | null; ok?: Text | null; values?: Record<string, string> } = {}, status = 200) =>
+    sendPage(reply, <ExternalSourcesPage ctx={pageContext(req)} sources={await svc.listExternalSources()} sigs={await svc.listSigs()} canManage={req.actor.permissions.has(PERM.members)} {...notice} />, status);
+  app.get('/staff/jcsip/external', { onRequest: requirePermission(PERM.read) }, async (req, reply) => externalPage(req, reply));
+  app.post('/staff/jcsip/external', { onRequest: requirePermission(PERM.members) }, async (req, reply) => {
+    const form = readForm(req);
+    // The secret is never echoed back into the page.
+    const values = formValues(form, ['name', 'apiRoot', 'collectionId', 'authKind', 'username', 'direction', 'sigId', 'tlp', 'scope']);
+    const { name, apiRoot, collectionId, authKind, username, direction, sigId, tlp, scope } = values;
+    try {
+      await svc.registerExternalSource({ name, apiRoot, collectionId, authKind, username, direction, sigId, tlp, scope, secret: formValues(form, ['secret']).secret }, req.actor);
+      return reply.redirect('/staff/jcsip/external', 303);
+    } catch (e) { const t = errText(e); if (t) return externalPage(req, reply, { error: t, values }, (e as AppError).status); throw e; }
+  });
+  app.post('/staff/jcsip/external/:id/sync', { onRequest: requirePermission(PERM.members) }, async (req, reply) => {
+    const r = await svc.syncExternalSource((req.params as { id: string }).id, req.actor);
+    return externalPage(req, reply, r.error ? { error: r.error } : { ok: { ja: `同期しました（受信 ${r.pulled} 件、送信 ${r.pushed} 件）。`, en: `Synchronised (${r.pulled} pulled, ${r.pushed} pushed).` } });
   });
 
   // ---- Participants ------------------------------------------------------------------------------------

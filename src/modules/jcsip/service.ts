@@ -5,7 +5,7 @@
 // technical reports, and the figures of the quarterly 運用状況.
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Actor, AppContext, Executor } from '../../platform/context.js';
+import { SYSTEM_ACTOR, type Actor, type AppContext, type Executor } from '../../platform/context.js';
 import { AppError, notFound, validationFailed, type FieldError } from '../../platform/http/errors.js';
 import type { Text } from '../../platform/i18n/i18n.js';
 import { jstMidnight } from '../../platform/i18n/dates.js';
@@ -13,11 +13,12 @@ import { parseEmail, type ParsedEmail } from '../../shared/eml.js';
 import { extractIndicators, normaliseIndicator, type Indicator } from '../../shared/indicators.js';
 import { hashesOf } from '../../shared/quarantine.js';
 import {
-  MEMBER_TRANSITIONS, PERM, SCOPES, SIGS, TLPS, scopeRank, tlpRank,
-  type Channel, type ContactRole, type MemberState, type ProvisionKind, type Scope, type Tlp, type ItemState,
+  AGENCY_IDENTITY_ID, EXCHANGE_AUTH, EXCHANGE_DIRECTIONS, EXTERNAL_TLPS, MEMBER_TRANSITIONS, PERM, RECEIVED_VIA, SCOPES, SIGS, TLPS, scopeRank, tlpRank,
+  type Channel, type ContactRole, type ExchangeAuth, type ExchangeDirection, type MemberState, type ProvisionKind, type ReceivedVia, type Scope, type Tlp, type ItemState,
 } from './data.js';
 import { redact, validateRulePattern, type RedactionContext, type RedactionRule, type RuleKind, type Segment, RULE_KINDS } from './redaction.js';
 import { bundleOf, itemObjects, tlpOfMarkingRefs } from './stix.js';
+import { TaxiiClientError, apiUrl, authHeader, taxiiFetch, urlProblem } from './taxii-client.js';
 
 // ---- The TAXII service this module codes against (provided by src/modules/taxii when loaded). ----
 export interface TaxiiGrant { organisationIds: string[]; staffPermission?: string }
@@ -40,6 +41,8 @@ export interface Member {
   organisationId: string; name: string; nameEn: string | null; email: string | null; sigId: string; state: MemberState;
   appliedAt: Date | null; agreementAt: Date | null; joinedAt: Date | null; suspendedAt: Date | null; leftAt: Date | null;
   intakeToken: string; note: string;
+  /** An external sharing body connected over TAXII, not a participant (excluded from the figures). */
+  external: boolean;
 }
 export interface Contact { id: string; organisationId: string; name: string; email: string; role: ContactRole }
 export interface ProvisionFile { id: string; fileId: string; filename: string; size: number; md5: string; sha1: string; sha256: string }
@@ -47,12 +50,18 @@ export interface Provision {
   id: string; ref: string; organisationId: string; kind: ProvisionKind; channel: Channel; title: string; body: string;
   tlp: Tlp; scope: Scope; nameProvider: boolean; receivedAt: Date; submittedBy: string | null;
   email: ParsedEmail | null; fingerprint: string | null; status: 'received' | 'grouped' | 'duplicate' | 'closed';
-  itemId: string | null; duplicateOf: string | null; demo: boolean;
+  itemId: string | null; duplicateOf: string | null; demo: boolean; receivedVia: ReceivedVia | null;
 }
 export interface Item {
   id: string; ref: string; title: string; draft: string; approvedText: string | null; approvedTitle: string | null; approvedHash: string | null;
   approvedBy: string | null; approvedAt: Date | null; tlp: Tlp; state: ItemState; malware: string | null; attackPattern: string | null; attackPatternId: string | null;
   nameProviders: boolean; createdAt: Date; sharedAt: Date | null; stixVersion: number;
+  withdrawnAt: Date | null; withdrawnReason: string | null;
+}
+export interface ExternalSource {
+  id: string; name: string; apiRoot: string; collectionId: string; authKind: ExchangeAuth; username: string; hasSecret: boolean;
+  direction: ExchangeDirection; organisationId: string; sigId: string; tlp: Tlp; scope: Scope; enabled: boolean; pullCursor: string | null;
+  lastSyncAt: Date | null; lastOk: boolean | null; lastError: Text | null; lastSummary: string | null;
 }
 export interface Share { id: string; itemId: string; audience: string; sharedAt: Date; actor: string | null }
 export interface Alert { id: string; slug: string; itemId: string | null; title: string; body: string; publishedAt: Date; updatedAt: Date; views: number; revision: number }
@@ -66,14 +75,14 @@ function toMember(r: any): Member {
   return {
     organisationId: r.organisation_id, name: r.name, nameEn: r.name_en, email: r.email, sigId: r.sig_id, state: r.state,
     appliedAt: d(r.applied_at), agreementAt: d(r.agreement_at), joinedAt: d(r.joined_at), suspendedAt: d(r.suspended_at), leftAt: d(r.left_at),
-    intakeToken: r.intake_token, note: r.note ?? '',
+    intakeToken: r.intake_token, note: r.note ?? '', external: !!r.external,
   };
 }
 function toProvision(r: any): Provision {
   return {
     id: r.id, ref: r.ref, organisationId: r.organisation_id, kind: r.kind, channel: r.channel, title: r.title, body: r.body,
     tlp: r.tlp, scope: r.scope, nameProvider: !!r.name_provider, receivedAt: new Date(r.received_at), submittedBy: r.submitted_by,
-    email: r.email_json ? JSON.parse(r.email_json) : null, fingerprint: r.fingerprint, status: r.status, itemId: r.item_id, duplicateOf: r.duplicate_of, demo: !!r.demo,
+    email: r.email_json ? JSON.parse(r.email_json) : null, fingerprint: r.fingerprint, status: r.status, itemId: r.item_id, duplicateOf: r.duplicate_of, demo: !!r.demo, receivedVia: r.received_via ?? null,
   };
 }
 function toItem(r: any): Item {
@@ -81,6 +90,7 @@ function toItem(r: any): Item {
     id: r.id, ref: r.ref, title: r.title, draft: r.draft, approvedText: r.approved_text, approvedTitle: r.approved_title, approvedHash: r.approved_hash,
     approvedBy: r.approved_by, approvedAt: d(r.approved_at), tlp: r.tlp, state: r.state, malware: r.malware, attackPattern: r.attack_pattern, attackPatternId: r.attack_pattern_id,
     nameProviders: !!r.name_providers, createdAt: new Date(r.created_at), sharedAt: d(r.shared_at), stixVersion: n(r.stix_version),
+    withdrawnAt: d(r.withdrawn_at), withdrawnReason: r.withdrawn_reason ?? null,
   };
 }
 const toAlert = (r: any): Alert => ({ id: r.id, slug: r.slug, itemId: r.item_id, title: r.title, body: r.body, publishedAt: new Date(r.published_at), updatedAt: new Date(r.updated_at), views: n(r.views), revision: n(r.revision) });
@@ -98,6 +108,25 @@ export interface ProvisionInput {
 }
 
 export interface ShareCheck { ok: boolean; reasons: Text[] }
+
+/** The version of a STIX object for de-duplication: `modified` (SDO/SRO), `created` (marking definitions), none (SCOs). */
+const stixVersionOf = (o: Record<string, unknown>) => String(o.modified ?? o.created ?? '');
+
+/** STIX objects that carry information of their own; markings, identities and relationships only describe others. */
+const isProvisionObject = (o: Record<string, unknown>) => !['marking-definition', 'identity', 'relationship'].includes(String(o.type));
+
+/** A STIX object received over TAXII (inbox or external partner) as a provision: reports and notes as text, the rest as indicators. */
+function provisionInputOf(o: Record<string, unknown>, tlp: Tlp, scope: Scope): ProvisionInput {
+  const text = [o.name, o.description, o.content, o.pattern].filter((x) => typeof x === 'string').join('\n');
+  return o.type === 'report' || o.type === 'note'
+    ? { kind: 'report', title: String(o.name ?? o.abstract ?? o.type), body: text || JSON.stringify(o).slice(0, 5000), tlp, scope }
+    : { kind: 'indicators', title: String(o.name ?? `${o.type} ${o.id}`).slice(0, 300), indicators: text || JSON.stringify(o), body: JSON.stringify(o, null, 1).slice(0, 20_000), tlp, scope };
+}
+
+export interface ExternalSourceInput {
+  name: string; apiRoot: string; collectionId: string; authKind: string; username?: string; secret?: string;
+  direction: string; sigId: string; tlp: string; scope: string;
+}
 
 export function createJcsipService(ctx: AppContext) {
   const db = ctx.db as unknown as Kysely<any>;
@@ -240,7 +269,8 @@ export function createJcsipService(ctx: AppContext) {
   async function syncTaxiiAccess(): Promise<boolean> {
     const t = taxii();
     if (!t) return false;
-    const members = await listMembers();
+    // External sharing bodies exchange through their own server, not through collections here.
+    const members = (await listMembers()).filter((m) => !m.external);
     const active = members.filter((m) => m.state === 'active');
     const staffRead = { organisationIds: [] as string[], staffPermission: PERM.analyse };
     const staffWrite = { organisationIds: [] as string[], staffPermission: PERM.share };
@@ -275,7 +305,7 @@ export function createJcsipService(ctx: AppContext) {
   }
 
   /** Records a provision of an active participant (portal, intake e-mail, TAXII or staff). */
-  async function submitProvision(orgId: string, input: ProvisionInput, opts: { actor: Actor; channel: Channel; at?: Date }): Promise<Provision> {
+  async function submitProvision(orgId: string, input: ProvisionInput, opts: { actor: Actor; channel: Channel; at?: Date; receivedVia?: string }): Promise<Provision> {
     const member = await getMember(orgId);
     if (!member || member.state !== 'active') throw refused('jcsip.not_active', { ja: '参加中の組織だけが情報提供できます。', en: 'Only active participants can provide information.' });
     const kind = input.kind as ProvisionKind;
@@ -298,6 +328,9 @@ export function createJcsipService(ctx: AppContext) {
     }
     if (kind === 'file' && !files.length) errors.push({ field: 'file', message: { ja: 'ファイルを添付してください。', en: 'Attach the file.' } });
     if (kind === 'report' && !body.trim()) errors.push({ field: 'body', message: { ja: '内容を入力してください。', en: 'Describe what you are reporting.' } });
+    // Staff entering a provision on a participant's behalf record how it reached them.
+    const receivedVia = opts.channel === 'staff' && opts.receivedVia !== undefined ? opts.receivedVia as ReceivedVia : null;
+    if (receivedVia !== null && !RECEIVED_VIA.includes(receivedVia)) errors.push({ field: 'receivedVia', message: { ja: '受付手段を選んでください。', en: 'Choose how it was received.' } });
     if (files.length > ctx.config.maxAttachmentsPerMessage) errors.push({ field: 'file', message: { ja: `添付は ${ctx.config.maxAttachmentsPerMessage} 個までです。`, en: `At most ${ctx.config.maxAttachmentsPerMessage} files.` } });
     if (errors.length) throw validationFailed(errors);
 
@@ -316,8 +349,8 @@ export function createJcsipService(ctx: AppContext) {
     const id = randomUUID();
     return db.transaction().execute(async (trx) => {
       const ref = await nextRef('JCSIP-P', at, trx);
-      await sql`insert into jcsip_provisions (id, ref, organisation_id, kind, channel, title, body, tlp, scope, name_provider, received_at, submitted_by, email_json, fingerprint, status)
-        values (${id}, ${ref}, ${orgId}, ${kind}, ${opts.channel}, ${title}, ${body}, ${tlp}, ${scope}, ${nameProvider}, ${at}, ${opts.actor.userId}, ${email ? JSON.stringify(email) : null}, ${fingerprint}, 'received')`.execute(trx);
+      await sql`insert into jcsip_provisions (id, ref, organisation_id, kind, channel, title, body, tlp, scope, name_provider, received_at, submitted_by, email_json, fingerprint, status, received_via)
+        values (${id}, ${ref}, ${orgId}, ${kind}, ${opts.channel}, ${title}, ${body}, ${tlp}, ${scope}, ${nameProvider}, ${at}, ${opts.actor.userId}, ${email ? JSON.stringify(email) : null}, ${fingerprint}, 'received', ${receivedVia})`.execute(trx);
       const stored = [...files.map((f) => ({ ...f, kind: 'file' }))];
       if (input.rawEmail && email) stored.push({ filename: 'message.eml', contentType: 'message/rfc822', data: input.rawEmail, kind: 'eml' });
       for (const f of stored) {
@@ -328,7 +361,7 @@ export function createJcsipService(ctx: AppContext) {
       }
       const uniq = [...new Map(indicators.map((i) => [`${i.type}:${i.value}`, i])).values()];
       for (const ind of uniq) await sql`insert into jcsip_indicators (provision_id, type, value) values (${id}, ${ind.type}, ${ind.value}) on conflict do nothing`.execute(trx);
-      await ctx.audit.record({ action: 'jcsip.provision_received', actor: opts.actor, subjectType: 'jcsip_provision', subjectId: id, details: { ref, channel: opts.channel, kind } }, trx);
+      await ctx.audit.record({ action: 'jcsip.provision_received', actor: opts.actor, subjectType: 'jcsip_provision', subjectId: id, details: { ref, channel: opts.channel, kind, ...(receivedVia ? { receivedVia } : {}) } }, trx);
       return toProvision((await sql<any>`select * from jcsip_provisions where id = ${id}`.execute(trx)).rows[0]);
     });
   }
@@ -390,7 +423,7 @@ export function createJcsipService(ctx: AppContext) {
     const t = taxii();
     if (!t) return 0;
     let created = 0;
-    for (const m of await listMembers({ state: 'active' })) {
+    for (const m of (await listMembers({ state: 'active' })).filter((x) => !x.external)) {
       const key = inboxKey(m.organisationId);
       const cur = await sql<any>`select last_added_at from jcsip_taxii_cursors where organisation_id = ${m.organisationId}`.execute(db);
       const since = cur.rows[0] ? new Date(cur.rows[0].last_added_at) : null;
@@ -401,13 +434,8 @@ export function createJcsipService(ctx: AppContext) {
         if (!last || row.addedAt > last) last = row.addedAt;
         const o = row.object;
         if (row.addedByOrganisationId && row.addedByOrganisationId !== m.organisationId) continue;
-        if (['marking-definition', 'identity', 'relationship'].includes(String(o.type))) continue;
-        const tlp = tlpOfMarkingRefs(o.object_marking_refs) ?? 'AMBER';
-        const isReport = o.type === 'report' || o.type === 'note';
-        const text = [o.name, o.description, o.content, o.pattern].filter((x) => typeof x === 'string').join('\n');
-        const input: ProvisionInput = isReport
-          ? { kind: 'report', title: String(o.name ?? o.abstract ?? o.type), body: text || JSON.stringify(o).slice(0, 5000), tlp, scope: 'sig' }
-          : { kind: 'indicators', title: String(o.name ?? `${o.type} ${o.id}`).slice(0, 300), indicators: text || JSON.stringify(o), body: JSON.stringify(o, null, 1).slice(0, 20_000), tlp, scope: 'sig' };
+        if (!isProvisionObject(o)) continue;
+        const input = provisionInputOf(o, tlpOfMarkingRefs(o.object_marking_refs) ?? 'AMBER', 'sig');
         try {
           await submitProvision(m.organisationId, input, { actor: { userId: null, kind: 'system', displayName: `TAXII ${key}`, organisationId: m.organisationId, roles: [], permissions: new Set() }, channel: 'taxii', at: row.addedAt });
           created++;
@@ -627,6 +655,7 @@ export function createJcsipService(ctx: AppContext) {
     if (!item.approvedHash || item.approvedHash !== hashText(item.title + '\n' + item.draft) || !item.approvedText) {
       reasons.push({ ja: '匿名化した本文が承認されていません（編集後は再承認が必要です）。', en: 'The anonymised text has not been approved (approve again after every edit).' });
     }
+    if (item.state === 'withdrawn') reasons.push({ ja: '取り下げた共有情報は共有できません。', en: 'A withdrawn item cannot be shared.' });
     if (item.tlp === 'RED') reasons.push({ ja: 'TLP:RED の情報は名指しの受領者にしか渡せないため、SIG や全参加組織には共有できません。', en: 'TLP:RED information is for named recipients only and cannot be shared with SIGs or all participants.' });
     const strict = strictest(sources);
     if (tlpRank(item.tlp) < tlpRank(strict.tlp)) reasons.push({ ja: `TLP が提供元の指定（TLP:${strict.tlp}）より緩くなっています。`, en: `The TLP is lower than the strictest source's (TLP:${strict.tlp}).` });
@@ -652,7 +681,7 @@ export function createJcsipService(ctx: AppContext) {
 
   /** Organisations that receive an item shared to an audience: active members of the SIGs (or all). */
   async function recipientsOf(audiences: string[], trx?: Executor): Promise<Member[]> {
-    const active = await listMembers({ state: 'active' }, trx);
+    const active = (await listMembers({ state: 'active' }, trx)).filter((m) => !m.external);
     if (audiences.includes('all')) return active;
     return active.filter((m) => audiences.includes(`sig:${m.sigId}`));
   }
@@ -727,11 +756,219 @@ export function createJcsipService(ctx: AppContext) {
     return { written: true, objects: objects.length };
   }
 
-  async function withdrawItem(itemId: string, actor: Actor) {
-    await db.transaction().execute(async (trx) => {
-      await sql`update jcsip_items set state = 'withdrawn' where id = ${itemId}`.execute(trx);
-      await ctx.audit.record({ action: 'jcsip.item_withdrawn', actor, subjectType: 'jcsip_item', subjectId: itemId }, trx);
+  /** The item's own SDOs/SROs again, as a later version with `revoked: true` (markings, the agency and SCOs are shared, not revoked). */
+  async function revokedObjects(itemId: string, at: Date): Promise<Record<string, unknown>[]> {
+    const objects = (await stixBundle(itemId)).objects as Record<string, unknown>[];
+    return objects.filter((o) => o.created_by_ref === AGENCY_IDENTITY_ID).map((o) => ({ ...o, modified: at.toISOString(), revoked: true }));
+  }
+
+  /**
+   * Withdraws an item (reason required): participants no longer see it (portal views show shared
+   * items only), and every collection it was written to receives revoked versions of its objects
+   * in the same transaction, so TAXII consumers learn of the withdrawal. External partners that
+   * received it get the revocation at their next sync.
+   */
+  async function withdrawItem(itemId: string, reason: string, actor: Actor, at = new Date()): Promise<Item> {
+    if (!reason.trim()) throw validationFailed([{ field: 'reason', message: { ja: '取下げの理由を入力してください。', en: 'Enter the reason for the withdrawal.' } }]);
+    const item = await getItem(itemId);
+    if (!item) throw notFound({ ja: '共有情報', en: 'shared item' });
+    if (item.state === 'withdrawn') throw refused('jcsip.withdrawn', { ja: 'この共有情報は既に取り下げられています。', en: 'This item has already been withdrawn.' });
+    const audiences = [...new Set((await sharesOf(itemId)).map((s) => s.audience))];
+    const t = taxii();
+    const revoked = t && audiences.length && item.approvedText ? await revokedObjects(itemId, at) : [];
+    if (revoked.length) await syncTaxiiAccess(); // the collections exist even if the STIX write at sharing time failed
+    return db.transaction().execute(async (trx) => {
+      await sql`update jcsip_items set state = 'withdrawn', withdrawn_at = ${at}, withdrawn_reason = ${reason.trim().slice(0, 2000)}, withdrawn_by = ${actor.userId} where id = ${itemId}`.execute(trx);
+      for (const a of revoked.length ? audiences : []) await t!.addObjects(a === 'all' ? ALL_COLLECTION : sigCollectionKey(a.slice(4)), revoked, trx);
+      await ctx.audit.record({ action: 'jcsip.item_withdrawn', actor, subjectType: 'jcsip_item', subjectId: itemId, details: { reason: reason.trim(), revokedObjects: revoked.length, audiences } }, trx);
+      return (await getItem(itemId, trx))!;
     });
+  }
+
+  // ==== Exchange with other sharing bodies (TAXII 2.1 client) ======================================
+  const toSource = (r: any): ExternalSource => ({
+    id: r.id, name: r.name, apiRoot: r.api_root, collectionId: r.collection_id, authKind: r.auth_kind, username: r.username, hasSecret: !!r.secret_file_id,
+    direction: r.direction, organisationId: r.organisation_id, sigId: r.sig_id, tlp: r.tlp, scope: r.scope, enabled: !!r.enabled, pullCursor: r.pull_cursor,
+    lastSyncAt: d(r.last_sync_at), lastOk: r.last_ok === null ? null : !!r.last_ok,
+    lastError: r.last_error_en ? { ja: r.last_error_ja, en: r.last_error_en } : null, lastSummary: r.last_summary,
+  });
+  async function listExternalSources(): Promise<ExternalSource[]> {
+    return (await sql<any>`select e.*, m.sig_id from jcsip_external_sources e join jcsip_members m on m.organisation_id = e.organisation_id order by e.name`.execute(db)).rows.map(toSource);
+  }
+  async function getExternalSource(id: string): Promise<ExternalSource | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const r = await sql<any>`select e.*, m.sig_id from jcsip_external_sources e join jcsip_members m on m.organisation_id = e.organisation_id where e.id = ${id}`.execute(db);
+    return r.rows[0] ? toSource(r.rows[0]) : undefined;
+  }
+
+  /**
+   * Registers another sharing body's TAXII collection. The body becomes an active member flagged
+   * `external` in the chosen SIG, so that what it sends is a provision under the conditions given
+   * here; it receives nothing through this hub's portal, mail or collections. The password or token
+   * is stored through ctx.files (AES-256-GCM under the platform's file key), never in this table.
+   */
+  async function registerExternalSource(input: ExternalSourceInput, actor: Actor): Promise<ExternalSource> {
+    const { tlp, scope, errors } = conditionErrors({ kind: 'report', tlp: input.tlp, scope: input.scope });
+    const fieldError = (field: string, ja: string, en: string) => errors.push({ field, message: { ja, en } });
+    if (!input.name.trim()) fieldError('name', '名称を入力してください。', 'Enter a name.');
+    const urlErr = urlProblem(input.apiRoot.trim());
+    if (urlErr) errors.push({ field: 'apiRoot', message: urlErr });
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(input.collectionId.trim())) fieldError('collectionId', 'コレクション ID を入力してください。', 'Enter the collection id.');
+    const authKind = input.authKind as ExchangeAuth;
+    if (!EXCHANGE_AUTH.includes(authKind)) fieldError('authKind', '認証方式を選んでください。', 'Choose an authentication method.');
+    if (authKind === 'basic' && !input.username?.trim()) fieldError('username', 'ユーザ名を入力してください。', 'Enter the user name.');
+    if ((authKind === 'basic' || authKind === 'bearer') && !input.secret) fieldError('secret', 'パスワードまたはトークンを入力してください。', 'Enter the password or token.');
+    if (!EXCHANGE_DIRECTIONS.includes(input.direction as ExchangeDirection)) fieldError('direction', '方向を選んでください。', 'Choose a direction.');
+    if (errors.length) throw validationFailed(errors);
+    const id = randomUUID();
+    await db.transaction().execute(async (trx) => {
+      const member = await addMember({ name: input.name.trim(), sigId: input.sigId, note: `TAXII: ${input.apiRoot.trim()}` }, actor, trx);
+      const now = new Date();
+      await sql`update jcsip_members set state = 'active', external = true, agreement_at = ${now}, joined_at = ${now} where organisation_id = ${member.organisationId}`.execute(trx);
+      await sql`insert into jcsip_member_events (id, organisation_id, from_state, to_state, at, actor) values (${randomUUID()}, ${member.organisationId}, 'applied', 'active', ${now}, ${actor.displayName})`.execute(trx);
+      const secret = authKind === 'none' || !input.secret ? null
+        : await ctx.files.put({ filename: 'taxii-credential.bin', contentType: 'application/octet-stream', data: Buffer.from(input.secret, 'utf8') }, trx);
+      const root = input.apiRoot.trim().endsWith('/') ? input.apiRoot.trim() : `${input.apiRoot.trim()}/`;
+      await sql`insert into jcsip_external_sources (id, name, api_root, collection_id, auth_kind, username, secret_file_id, direction, organisation_id, tlp, scope)
+        values (${id}, ${input.name.trim()}, ${root}, ${input.collectionId.trim()}, ${authKind}, ${input.username?.trim() ?? ''}, ${secret?.id ?? null}, ${input.direction}, ${member.organisationId}, ${tlp}, ${scope})`.execute(trx);
+      await ctx.audit.record({ action: 'jcsip.external_registered', actor, subjectType: 'jcsip_external_source', subjectId: id, details: { apiRoot: root, direction: input.direction } }, trx);
+    });
+    return (await getExternalSource(id))!;
+  }
+
+  /** Every enabled source; a failure is recorded on its source and never stops the others. */
+  async function syncExternalSources(): Promise<void> {
+    for (const s of await listExternalSources()) if (s.enabled) await syncExternalSource(s.id, SYSTEM_ACTOR);
+  }
+
+  /** Pull and/or push for one source; the outcome (or the bilingual reason of a failure) is stored on the source. */
+  async function syncExternalSource(id: string, actor: Actor): Promise<{ pulled: number; pushed: number; error: Text | null }> {
+    const src = await getExternalSource(id);
+    if (!src) throw notFound({ ja: 'TAXII 連携先', en: 'TAXII partner' });
+    let pulled = 0; let pushed = 0; let error: Text | null = null;
+    try {
+      const secretFile = (await sql<any>`select secret_file_id from jcsip_external_sources where id = ${id}`.execute(db)).rows[0]?.secret_file_id;
+      const secret = secretFile ? (await ctx.files.read(secretFile))?.data.toString('utf8') ?? null : null;
+      const auth = authHeader(src.authKind, src.username, secret);
+      if (src.direction !== 'push') pulled = await pullExternal(src, auth);
+      if (src.direction !== 'pull') pushed = await pushExternal(src, auth);
+    } catch (e) {
+      error = e instanceof TaxiiClientError || e instanceof AppError ? e.text
+        : { ja: `同期中に予期しないエラーが発生しました: ${(e as Error).message}`, en: `Unexpected error during the sync: ${(e as Error).message}` };
+      if (!(e instanceof TaxiiClientError)) ctx.log.warn({ err: e, source: id }, 'jcsip: external TAXII sync failed');
+    }
+    const summary = `pulled ${pulled}, pushed ${pushed}`;
+    await sql`update jcsip_external_sources set last_sync_at = now(), last_ok = ${!error}, last_error_ja = ${error?.ja ?? null}, last_error_en = ${error?.en ?? null}, last_summary = ${summary} where id = ${id}`.execute(db);
+    await ctx.audit.record({ action: 'jcsip.external_sync', actor, subjectType: 'jcsip_external_source', subjectId: id, details: { pulled, pushed, error: error?.en ?? null } });
+    return { pulled, pushed, error };
+  }
+
+  /** GET objects added after the stored cursor, following `next` while `more`; each new object (STIX id + version) becomes a provision. */
+  async function pullExternal(src: ExternalSource, auth: string | null): Promise<number> {
+    const base = apiUrl(src.apiRoot, `collections/${encodeURIComponent(src.collectionId)}/objects/`);
+    const actor: Actor = { userId: null, kind: 'system', displayName: `TAXII ${src.name}`, organisationId: src.organisationId, roles: [], permissions: new Set() };
+    let cursor = src.pullCursor;
+    let next: string | null = null;
+    let created = 0;
+    for (let page = 0; page < 1000; page++) {
+      const q = new URLSearchParams({ limit: '100' });
+      if (src.pullCursor) q.set('added_after', src.pullCursor); // the same filters on every page, as TAXII asks
+      if (next) q.set('next', next);
+      const res = await taxiiFetch(`${base}?${q}`, { auth });
+      const objects: unknown[] = Array.isArray(res.json.objects) ? res.json.objects : [];
+      for (const o of objects) if (o && typeof o === 'object' && await recordPulled(src, o as Record<string, unknown>, actor)) created++;
+      const last = res.headers.get('x-taxii-date-added-last');
+      if (last && !Number.isNaN(Date.parse(last)) && (!cursor || Date.parse(last) > Date.parse(cursor))) {
+        cursor = last;
+        // Saved per page, so a failure later in the run does not fetch the same pages again.
+        await sql`update jcsip_external_sources set pull_cursor = ${cursor} where id = ${src.id}`.execute(db);
+      }
+      if (res.json.more !== true || typeof res.json.next !== 'string') break;
+      next = res.json.next;
+    }
+    return created;
+  }
+
+  async function recordPulled(src: ExternalSource, o: Record<string, unknown>, actor: Actor): Promise<boolean> {
+    if (typeof o.id !== 'string' || !isProvisionObject(o)) return false;
+    // Our own pushes coming back from a partner's collection, and revocations, are not new information.
+    if (o.created_by_ref === AGENCY_IDENTITY_ID || o.revoked === true) return false;
+    const version = stixVersionOf(o);
+    const claim = await sql`insert into jcsip_external_seen (source_id, stix_id, version) values (${src.id}, ${o.id}, ${version}) on conflict do nothing`.execute(db);
+    if (!Number(claim.numAffectedRows ?? 0)) return false;
+    // The partner's marking counts when stricter than the TLP registered for the source.
+    const marked = tlpOfMarkingRefs(o.object_marking_refs);
+    const tlp = marked && tlpRank(marked) > tlpRank(src.tlp) ? marked : src.tlp;
+    const scope: Scope = src.scope === 'public' && tlp !== 'CLEAR' ? 'all' : src.scope;
+    try {
+      const p = await submitProvision(src.organisationId, provisionInputOf(o, tlp, scope), { actor, channel: 'taxii' });
+      await sql`update jcsip_external_seen set provision_id = ${p.id} where source_id = ${src.id} and stix_id = ${o.id} and version = ${version}`.execute(db);
+      return true;
+    } catch (e) {
+      if (e instanceof AppError) return false; // an object without usable content stays seen and skipped
+      await sql`delete from jcsip_external_seen where source_id = ${src.id} and stix_id = ${o.id} and version = ${version}`.execute(db);
+      throw e;
+    }
+  }
+
+  /**
+   * Why an item may not leave J-CSIP for another sharing body (empty: it may). Only what every
+   * provider allowed to be made public, shared with all participants, at TLP:CLEAR or GREEN.
+   */
+  async function externalShareProblems(item: Item, sources: Provision[]): Promise<Text[]> {
+    const reasons: Text[] = [];
+    if (!(await sharesOf(item.id)).some((s) => s.audience === 'all')) reasons.push({ ja: '全参加組織に共有されていません。', en: 'Not shared with all participants.' });
+    if (!sources.length || strictest(sources).scope !== 'public') reasons.push({ ja: '一般公開を許可していない提供元があります。', en: 'Not every provider allowed the information to be made public.' });
+    if (!EXTERNAL_TLPS.includes(item.tlp)) reasons.push({ ja: `TLP:${item.tlp} の情報は外部の共有機関に送りません。`, en: `TLP:${item.tlp} information is not sent to other sharing bodies.` });
+    if (!item.approvedText) reasons.push({ ja: '匿名化した本文が承認されていません。', en: 'The anonymised text has not been approved.' });
+    return reasons;
+  }
+
+  /** POST an envelope, then poll its status resource until it is complete (a few seconds at most). */
+  async function postEnvelope(src: ExternalSource, auth: string | null, objects: Record<string, unknown>[]): Promise<string | null> {
+    const res = await taxiiFetch(apiUrl(src.apiRoot, `collections/${encodeURIComponent(src.collectionId)}/objects/`), { method: 'POST', auth, body: { objects } });
+    let status = res.json;
+    for (let i = 0; i < 5 && status.status === 'pending' && typeof status.id === 'string'; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      status = (await taxiiFetch(apiUrl(src.apiRoot, `status/${encodeURIComponent(status.id)}/`), { auth })).json;
+    }
+    const failures = Number(status.failure_count ?? 0);
+    if (failures > 0) {
+      const why = (Array.isArray(status.failures) ? status.failures : []).slice(0, 3).map((f: any) => `${f.id}: ${f.message ?? ''}`).join('; ');
+      throw new TaxiiClientError({ ja: `連携先が ${failures} 件のオブジェクトを受け付けませんでした（${why}）。`, en: `The partner refused ${failures} object(s) (${why}).` });
+    }
+    return typeof status.id === 'string' ? status.id : null;
+  }
+
+  /** Pushes new versions of shareable items, and revocations of withdrawn items this partner received. */
+  async function pushExternal(src: ExternalSource, auth: string | null): Promise<number> {
+    const items = (await sql<any>`select distinct i.* from jcsip_items i join jcsip_shares s on s.item_id = i.id where s.audience = 'all' and i.state in ('shared', 'withdrawn') order by i.created_at`.execute(db)).rows.map(toItem);
+    const done = (await sql<any>`select item_id, stix_version, revoked from jcsip_external_pushes where source_id = ${src.id}`.execute(db)).rows;
+    const has = (itemId: string, pred: (r: any) => boolean) => done.some((r) => r.item_id === itemId && pred(r));
+    let pushed = 0;
+    for (const item of items) {
+      let objects: Record<string, unknown>[];
+      let revoked = false;
+      if (item.state === 'withdrawn') {
+        if (!has(item.id, (r) => !r.revoked) || has(item.id, (r) => !!r.revoked)) continue;
+        objects = await revokedObjects(item.id, item.withdrawnAt ?? new Date());
+        revoked = true;
+      } else {
+        if (has(item.id, (r) => !r.revoked && n(r.stix_version) === item.stixVersion)) continue;
+        const sources = await sourcesOf(item.id);
+        // Never send a partner's own information back to it.
+        if (sources.some((s) => s.organisationId === src.organisationId)) continue;
+        if ((await externalShareProblems(item, sources)).length) continue;
+        objects = (await stixBundle(item.id)).objects as Record<string, unknown>[];
+      }
+      const statusId = await postEnvelope(src, auth, objects);
+      // What we push is marked seen for this partner, so it is not pulled back from its collection
+      // (SCOs carry no created_by_ref, so the check in recordPulled cannot catch them).
+      for (const o of objects) await sql`insert into jcsip_external_seen (source_id, stix_id, version) values (${src.id}, ${String(o.id)}, ${stixVersionOf(o)}) on conflict do nothing`.execute(db);
+      await sql`insert into jcsip_external_pushes (source_id, item_id, stix_version, revoked, status_id, pushed_at) values (${src.id}, ${item.id}, ${item.stixVersion}, ${revoked}, ${statusId}, now()) on conflict do nothing`.execute(db);
+      pushed++;
+    }
+    return pushed;
   }
 
   // ==== What a participant may see ================================================================
@@ -851,6 +1088,7 @@ export function createJcsipService(ctx: AppContext) {
     syncTaxiiAccess, submitProvision, getProvision, listProvisions, indicatorsOf, filesOf, duplicatesOf, markDuplicate, pullTaxiiInboxes, ingestEmail,
     listRules, saveRule, getItem, listItems, sourcesOf, sharesOf, strictest, createItem, addSources, updateItem, preview, approve, checkShare, shareItem,
     stixBundle, withdrawItem, itemsVisibleTo, canSee, namedProviders, recipientsOf,
+    listExternalSources, getExternalSource, registerExternalSource, syncExternalSources, syncExternalSource, externalShareProblems,
     publishAlert, updateAlert, listAlerts, viewAlert, saveReport, publishReport, getReport, listReports,
   };
 }
@@ -858,8 +1096,10 @@ export function createJcsipService(ctx: AppContext) {
 export type JcsipService = ReturnType<typeof createJcsipService>;
 
 // ==== Figures (stats) ===============================================================================
+/** 参加組織からの情報提供: objects pulled from external sharing bodies are not counted. */
+const FROM_PARTICIPANTS = sql`organisation_id not in (select organisation_id from jcsip_members where external)`;
 export async function countProvisions(ctx: AppContext, from: Date, to: Date): Promise<number> {
-  return n((await sql<any>`select count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to}`.execute(ctx.db)).rows[0]?.n);
+  return n((await sql<any>`select count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to} and ${FROM_PARTICIPANTS}`.execute(ctx.db)).rows[0]?.n);
 }
 /** 情報共有実施件数: items first shared in the period. */
 export async function countShares(ctx: AppContext, from: Date, to: Date): Promise<number> {
@@ -867,12 +1107,12 @@ export async function countShares(ctx: AppContext, from: Date, to: Date): Promis
 }
 export async function countNewParticipants(ctx: AppContext, from: Date, to: Date, kind: 'sig' | 'scheme' | null = 'sig'): Promise<number> {
   return n((await sql<any>`select count(*)::int as n from jcsip_members m join jcsip_sigs s on s.id = m.sig_id
-    where m.joined_at >= ${from} and m.joined_at < ${to} and (${kind}::text is null or s.kind = ${kind})`.execute(ctx.db)).rows[0]?.n);
+    where m.joined_at >= ${from} and m.joined_at < ${to} and not m.external and (${kind}::text is null or s.kind = ${kind})`.execute(ctx.db)).rows[0]?.n);
 }
 /** Participants at an instant: joined before it and not left/suspended before it. */
 export async function participantsAt(ctx: AppContext, at: Date): Promise<Array<{ sigId: string; kind: string; organisations: number; facilities: number | null }>> {
   const r = await sql<any>`select s.id, s.kind, s.facilities, s.sort, count(m.organisation_id)::int as n from jcsip_sigs s
-    left join jcsip_members m on m.sig_id = s.id and m.joined_at < ${at} and (m.left_at is null or m.left_at >= ${at})
+    left join jcsip_members m on m.sig_id = s.id and not m.external and m.joined_at < ${at} and (m.left_at is null or m.left_at >= ${at})
     group by s.id, s.kind, s.facilities, s.sort order by s.sort, s.id`.execute(ctx.db);
   return r.rows.map((x) => ({ sigId: x.id, kind: x.kind, organisations: n(x.n), facilities: x.facilities === null ? null : n(x.facilities) }));
 }
@@ -890,10 +1130,10 @@ export interface OperationsReport {
 /** 運用状況 of any period (the published reports are calendar quarters). */
 export async function operationsReport(ctx: AppContext, from: Date, to: Date): Promise<OperationsReport> {
   const q = async (s: ReturnType<typeof sql<any>>) => (await s.execute(ctx.db)).rows;
-  const byKind = await q(sql<any>`select kind, count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to} group by kind`);
-  const bySig = await q(sql<any>`select m.sig_id, count(*)::int as n from jcsip_provisions p join jcsip_members m on m.organisation_id = p.organisation_id where p.received_at >= ${from} and p.received_at < ${to} group by m.sig_id`);
+  const byKind = await q(sql<any>`select kind, count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to} and ${FROM_PARTICIPANTS} group by kind`);
+  const bySig = await q(sql<any>`select m.sig_id, count(*)::int as n from jcsip_provisions p join jcsip_members m on m.organisation_id = p.organisation_id where p.received_at >= ${from} and p.received_at < ${to} and not m.external group by m.sig_id`);
   const shares = await q(sql<any>`select s.audience, count(distinct s.item_id)::int as n from jcsip_shares s join jcsip_items i on i.id = s.item_id where i.shared_at >= ${from} and i.shared_at < ${to} and s.shared_at = i.shared_at group by s.audience`);
-  const months = await q(sql<any>`select to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as m, count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to} group by 1`);
+  const months = await q(sql<any>`select to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as m, count(*)::int as n from jcsip_provisions where received_at >= ${from} and received_at < ${to} and ${FROM_PARTICIPANTS} group by 1`);
   const smonths = await q(sql<any>`select to_char(shared_at at time zone 'Asia/Tokyo', 'YYYY-MM') as m, count(*)::int as n from jcsip_items where shared_at >= ${from} and shared_at < ${to} group by 1`);
   const monthList: string[] = [];
   for (let t = new Date(from.getTime() + 9 * 3600_000); t.getTime() < to.getTime() + 9 * 3600_000; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) monthList.push(t.toISOString().slice(0, 7));
