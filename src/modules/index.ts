@@ -7,5 +7,6 @@ import { targetedAttackModule } from './targeted-attack/definition.js';
 import { consultationModule } from './consultation/definition.js';
 import { taxiiModule } from './taxii/definition.js';
 import { jcsipModule } from './jcsip/definition.js';
+import { advisoriesModule } from './advisories/definition.js';
 
-export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule, incidentReportsModule, targetedAttackModule, consultationModule, taxiiModule, jcsipModule];
+export const modules: ModuleDefinition<any>[] = [vulnDeskModule, planModule, incidentReportsModule, targetedAttackModule, consultationModule, taxiiModule, jcsipModule, advisoriesModule];

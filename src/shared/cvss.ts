@@ -25,8 +25,28 @@ export class CvssError extends Error {
   constructor(readonly text: Text) { super(text.en); }
 }
 
+/** Base metrics each version requires: the library scores an incomplete 4.0 vector as 0.0 and takes a repeated metric silently. */
+const BASE_METRICS: Record<string, string[]> = {
+  '2.0': ['AV', 'AC', 'Au', 'C', 'I', 'A'], '3.0': ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'], '3.1': ['AV', 'AC', 'PR', 'UI', 'S', 'C', 'I', 'A'],
+  '4.0': ['AV', 'AC', 'AT', 'PR', 'UI', 'VC', 'VI', 'VA', 'SC', 'SI', 'SA'],
+};
+
+function shapeProblem(input: string): Text | null {
+  const m = /^(?:CVSS:(\d\.\d)\/)?(.*)$/.exec(input)!;
+  const required = BASE_METRICS[m[1] ?? '2.0'];
+  if (!required) return null; // an unknown version: the library names the problem
+  const names = m[2].split('/').map((p) => p.split(':')[0]);
+  const dup = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (dup.length) return { ja: `評価基準が重複しています（${dup.join(', ')}）。`, en: `Metrics are repeated (${dup.join(', ')}).` };
+  const missing = required.filter((r) => !names.includes(r));
+  if (missing.length) return { ja: `基本評価基準が不足しています（${missing.join(', ')}）。`, en: `Base metrics are missing (${missing.join(', ')}).` };
+  return null;
+}
+
 export function parseCvss(raw: string): CvssResult {
   const input = raw.trim().replace(/^\((.*)\)$/, '$1');
+  const shape = shapeProblem(input);
+  if (shape) throw new CvssError(shape);
   let parsed;
   try { parsed = lib.fromVector(input); } catch (e) {
     throw new CvssError({ ja: `CVSS ベクトルを解析できません（${(e as Error).message}）。`, en: `The CVSS vector cannot be parsed (${(e as Error).message}).` });

@@ -1,0 +1,52 @@
+// 脆弱性対策情報データベース（JVN iPedia）: advisories with JVNDB IDs, CVSS, vendor/product
+// dictionaries, revisions, the staff workflow, KEV and NVD importers, public search and API, and the
+// monthly registration figures of the annual report.
+import { readFile } from 'node:fs/promises';
+import type { ModuleDefinition } from '../../platform/module.js';
+import { SYSTEM_ACTOR } from '../../platform/context.js';
+import { AppError } from '../../platform/http/errors.js';
+import { advisoryMigrations } from './migrations.js';
+import { createAdvisoriesService, PERM, type AdvisoriesService } from './service.js';
+import { advisoryRoutes } from './routes.js';
+import { advisoryStatistics, advisoryTables } from './published-stats.js';
+import { loadAdvisoriesDemo } from './demo.js';
+
+export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
+  name: 'advisories',
+  title: { ja: '脆弱性対策情報データベース', en: 'Vulnerability countermeasure database' },
+  migrations: advisoryMigrations,
+  permissions: {
+    [PERM.write]: { roles: ['analyst', 'publisher'], description: { ja: '脆弱性対策情報の作成・編集', en: 'Write advisories' } },
+    [PERM.publish]: { roles: ['publisher'], description: { ja: '脆弱性対策情報の公開・改訂', en: 'Publish and revise advisories' } },
+    [PERM.import]: { roles: ['publisher'], description: { ja: '外部データ（NVD・KEV）の取り込み', en: 'Import NVD and KEV data' } },
+  },
+  service: (ctx) => createAdvisoriesService(ctx),
+  async routes(app, ctx) {
+    await advisoryRoutes(app, ctx, ctx.services.get('advisories') as AdvisoriesService);
+  },
+  commands: [{
+    name: 'advisories import',
+    usage: 'advisories import <kev|nvd> <file.json>',
+    summary: 'Import a CISA KEV catalogue or an NVD CVE API 2.0 page; idempotent, one transaction per record, errors listed with their path.',
+    async run(ctx, args, io) {
+      const [kind, file] = args;
+      if ((kind !== 'kev' && kind !== 'nvd') || !file) { io.err('usage: mamori advisories import <kev|nvd> <file.json>'); return 2; }
+      let doc: unknown;
+      try { doc = JSON.parse(await readFile(file, 'utf8')); } catch (e) { io.err(`cannot read ${file}: ${(e as Error).message}`); return 66; }
+      const svc = ctx.services.get('advisories') as AdvisoriesService;
+      try {
+        const r = kind === 'kev' ? await svc.importKev(doc, SYSTEM_ACTOR) : await svc.importNvd(doc, SYSTEM_ACTOR);
+        io.out(`created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, stale ${r.stale}, errors ${r.errors.length}`);
+        for (const e of r.errors) io.err(`record ${e.index} ${e.path}: ${e.message}`);
+        return r.errors.length ? 1 : 0;
+      } catch (e) {
+        io.err(e instanceof AppError ? e.text.en : String(e));
+        return 65;
+      }
+    },
+  }],
+  statistics: advisoryStatistics,
+  statTables: advisoryTables,
+  demo: loadAdvisoriesDemo,
+  nav: [{ href: '/advisories', label: { ja: '脆弱性対策情報', en: 'Advisories' } }],
+};

@@ -1,0 +1,569 @@
+// The vulnerability countermeasure database (脆弱性対策情報データベース, JVN iPedia): advisories with
+// JVNDB IDs, CVSS scored by the shared library, vendor/product dictionaries with stable numeric ids,
+// a revision row for every change, the staff workflow, importers (CISA KEV, NVD CVE API 2.0), search
+// and the monthly registration figures.
+import { randomUUID, createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Actor, AppContext, Executor } from '../../platform/context.js';
+import type { CaseRecord } from '../../platform/cases/types.js';
+import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../../platform/http/errors.js';
+import { fiscalYear, jstMidnight, jstParts } from '../../platform/i18n/dates.js';
+import { parseCvss, CvssError, type CvssResult, type Severity } from '../../shared/cvss.js';
+
+export const PERM = { write: 'advisories.write', publish: 'advisories.publish', import: 'advisories.import' } as const;
+export type AdvisoryState = 'draft' | 'review' | 'published' | 'revised';
+export type Bi = { ja: string; en: string };
+
+export interface AffectedInput {
+  vendor: string; product: string; cpe?: string | null; versionText?: string | null;
+  versionStart?: string | null; versionStartIncluding?: boolean | null; versionEnd?: string | null; versionEndIncluding?: boolean | null; purl?: string | null;
+}
+export interface AdvisoryInput {
+  title?: Partial<Bi>; overview?: Partial<Bi>; impact?: Partial<Bi>; solution?: Partial<Bi>;
+  cveIds?: string[]; jvnIds?: string[]; cweIds?: string[];
+  /** CVSS vectors of any version (2.0, 3.0, 3.1, 4.0); scores and severities are computed. */
+  cvss?: string[];
+  affected?: AffectedInput[];
+  references?: Array<{ url: string; type?: string; title?: string | null }>;
+  /** 公表日 (YYYY-MM-DD or ISO instant). */
+  publicDate?: string | null;
+}
+export interface ValidAdvisory {
+  title: Bi; overview: Bi; impact: Bi; solution: Bi; cveIds: string[]; jvnIds: string[]; cweIds: string[];
+  cvss: CvssResult[]; affected: Array<Required<{ [K in keyof AffectedInput]: NonNullable<AffectedInput[K]> | null }> & { vendor: string; product: string }>;
+  references: Array<{ url: string; type: string; title: string | null }>; publicDate: Date | null;
+}
+
+export interface Advisory extends ValidAdvisory {
+  id: string; jvndbId: string | null; state: AdvisoryState; severity: Severity | null;
+  firstPublishedAt: Date | null; modifiedAt: Date | null; kev: boolean; kevAdded: string | null;
+  source: string; sourceRef: string | null; revision: number; updatedAt: Date;
+  affected: Array<ValidAdvisory['affected'][number] & { vendorId: number; productId: number }>;
+}
+export interface Revision { revision: number; at: Date; actor: string; kind: string; note: string }
+export interface ImportError { index: number; path: string; message: string }
+export interface ImportResult { created: number; updated: number; unchanged: number; stale: number; errors: ImportError[] }
+
+export interface SearchFilters {
+  q?: string; vendorId?: number; productId?: number; cwe?: string; severity?: Severity[]; kev?: boolean;
+  from?: Date; to?: Date; includeUnpublished?: boolean;
+}
+
+export interface AdvisoriesService {
+  create(input: AdvisoryInput, actor: Actor): Promise<Advisory>;
+  update(id: string, input: AdvisoryInput, actor: Actor, note?: string): Promise<Advisory>;
+  submitForReview(id: string, actor: Actor): Promise<Advisory>;
+  publish(id: string, actor: Actor): Promise<Advisory>;
+  createDraftFromCase(record: CaseRecord, actor: Actor, trx: Executor): Promise<void>;
+  get(idOrJvndb: string, opts?: { includeUnpublished?: boolean }): Promise<Advisory | null>;
+  revisions(id: string): Promise<Revision[]>;
+  search(f: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; items: Advisory[] }>;
+  /** Published advisories ordered by (updatedAt, id), after a cursor; for incremental sync. */
+  listChanged(opts: { modifiedSince?: Date; after?: { at: Date; id: string }; limit: number }): Promise<Advisory[]>;
+  vendors(): Promise<Array<{ id: number; name: string; products: number }>>;
+  importKev(doc: unknown, actor: Actor): Promise<ImportResult>;
+  importNvd(doc: unknown, actor: Actor): Promise<ImportResult>;
+  registeredBetween(from: Date, to: Date): Promise<number>;
+  registeredBefore(at: Date): Promise<number>;
+  /** 登録件数 per month of a fiscal year (April first) and the cumulative total at its end. */
+  monthly(fy: number): Promise<{ months: Array<{ year: number; month: number; count: number }>; total: number; cumulative: number }>;
+}
+
+// ---------------------------------------------------------------- validation
+
+const CVE_RE = /^CVE-\d{4}-\d{4,}$/;
+const JVN_RE = /^JVN(VU)?#\d{6,8}$/;
+const CWE_RE = /^(CWE-\d{1,5}|NVD-CWE-Other|NVD-CWE-noinfo)$/;
+// CPE 2.3 formatted string: 13 colon-separated components, escaped colons allowed.
+const CPE_RE = /^cpe:2\.3:[aho*-](?::(?:[^:\\]|\\.)+){10}$/;
+const PURL_RE = /^pkg:[a-z][a-z0-9.+-]*\/[^\s]+$/;
+const REF_TYPES = new Set(['advisory', 'patch', 'vendor', 'exploit', 'mitigation', 'report', 'other']);
+const LIMIT = { title: 500, text: 20000 };
+const SEV_ORDER: Severity[] = ['none', 'low', 'medium', 'high', 'critical'];
+
+const err = (field: string, ja: string, en: string): FieldError => ({ field, message: { ja, en } });
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+function parseDate(raw: string): Date | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) { const [y, m, d] = raw.split('-').map(Number); const dt = jstMidnight(y, m, d); return Number.isNaN(dt.getTime()) ? null : dt; }
+  const dt = new Date(raw);
+  return /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(dt.getTime()) ? dt : null;
+}
+
+export function validateAdvisory(input: AdvisoryInput): { valid: ValidAdvisory; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const bi = (name: keyof Pick<AdvisoryInput, 'title' | 'overview' | 'impact' | 'solution'>, max: number): Bi => {
+    const v = input[name] ?? {};
+    const out = { ja: str(v.ja), en: str(v.en) };
+    for (const l of ['ja', 'en'] as const) if (out[l].length > max) errors.push(err(`${name}.${l}`, `${max} 文字以内で入力してください。`, `At most ${max} characters.`));
+    return out;
+  };
+  const title = bi('title', LIMIT.title);
+  if (!title.ja && !title.en) errors.push(err('title', 'タイトル（日本語または英語）は必須です。', 'A title (Japanese or English) is required.'));
+  const list = (name: 'cveIds' | 'jvnIds' | 'cweIds', re: RegExp, label: string) => {
+    const vals = (input[name] ?? []).map(str);
+    vals.forEach((v, i) => { if (!re.test(v)) errors.push(err(`${name}[${i}]`, `${label} の形式が正しくありません: ${v}`, `Invalid ${label}: ${v}`)); });
+    return [...new Set(vals)];
+  };
+  const cveIds = list('cveIds', CVE_RE, 'CVE ID'); const jvnIds = list('jvnIds', JVN_RE, 'JVN ID'); const cweIds = list('cweIds', CWE_RE, 'CWE');
+  const cvss: CvssResult[] = [];
+  (input.cvss ?? []).forEach((v, i) => {
+    try {
+      const r = parseCvss(str(v));
+      if (cvss.some((c) => c.version === r.version)) errors.push(err(`cvss[${i}]`, `CVSS v${r.version} のベクトルが重複しています。`, `Duplicate CVSS v${r.version} vector.`));
+      else cvss.push(r);
+    } catch (e) {
+      const text = e instanceof CvssError ? e.text : { ja: String(e), en: String(e) };
+      errors.push({ field: `cvss[${i}]`, message: text });
+    }
+  });
+  const affected: ValidAdvisory['affected'] = [];
+  (input.affected ?? []).forEach((a, i) => {
+    const vendor = str(a.vendor); const product = str(a.product); const cpe = str(a.cpe) || null; const purl = str(a.purl) || null;
+    if (!vendor) errors.push(err(`affected[${i}].vendor`, 'ベンダ名は必須です。', 'The vendor is required.'));
+    if (!product) errors.push(err(`affected[${i}].product`, '製品名は必須です。', 'The product is required.'));
+    if (cpe && !CPE_RE.test(cpe)) errors.push(err(`affected[${i}].cpe`, `CPE 2.3 名の形式が正しくありません: ${cpe}`, `Not a CPE 2.3 formatted string: ${cpe}`));
+    if (purl && !PURL_RE.test(purl)) errors.push(err(`affected[${i}].purl`, `purl の形式が正しくありません: ${purl}`, `Not a package URL: ${purl}`));
+    affected.push({
+      vendor, product, cpe, purl, versionText: str(a.versionText) || null,
+      versionStart: str(a.versionStart) || null, versionStartIncluding: a.versionStart ? a.versionStartIncluding ?? true : null,
+      versionEnd: str(a.versionEnd) || null, versionEndIncluding: a.versionEnd ? a.versionEndIncluding ?? false : null,
+    });
+  });
+  const references: ValidAdvisory['references'] = [];
+  (input.references ?? []).forEach((r, i) => {
+    const url = str(r.url); const type = str(r.type) || 'other';
+    let ok = false; try { ok = ['http:', 'https:'].includes(new URL(url).protocol); } catch { ok = false; }
+    if (!ok) errors.push(err(`references[${i}].url`, `URL が正しくありません: ${url}`, `Invalid URL: ${url}`));
+    if (!REF_TYPES.has(type)) errors.push(err(`references[${i}].type`, `参照の種類が正しくありません: ${type}`, `Unknown reference type: ${type}`));
+    if (!references.some((x) => x.url === url)) references.push({ url, type, title: str(r.title) || null });
+  });
+  let publicDate: Date | null = null;
+  if (input.publicDate) {
+    publicDate = parseDate(str(input.publicDate));
+    if (!publicDate) errors.push(err('publicDate', '公表日の形式が正しくありません（YYYY-MM-DD）。', 'Invalid public date (YYYY-MM-DD).'));
+  }
+  return {
+    valid: { title, overview: bi('overview', LIMIT.text), impact: bi('impact', LIMIT.text), solution: bi('solution', LIMIT.text), cveIds, jvnIds, cweIds, cvss, affected, references, publicDate },
+    errors,
+  };
+}
+
+function maxSeverity(cvss: CvssResult[]): Severity | null {
+  let best: Severity | null = null;
+  for (const c of cvss) if (!best || SEV_ORDER.indexOf(c.severity) > SEV_ORDER.indexOf(best)) best = c.severity;
+  return best;
+}
+const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+const searchTextOf = (v: ValidAdvisory, jvndb: string | null) =>
+  [jvndb ?? '', ...v.cveIds, ...v.jvnIds, v.title.ja, v.title.en, v.overview.ja, v.overview.en, ...v.affected.map((a) => `${a.vendor} ${a.product}`)].join(' ').toLowerCase();
+
+// ---------------------------------------------------------------- service
+
+interface Row {
+  id: string; jvndb_id: string | null; state: AdvisoryState; title_ja: string; title_en: string; overview_ja: string; overview_en: string;
+  impact_ja: string; impact_en: string; solution_ja: string; solution_en: string; cve_ids: string[]; jvn_ids: string[]; cwe_ids: string[];
+  severity: Severity | null; public_date: Date | null; first_published_at: Date | null; modified_at: Date | null; kev: boolean; kev_added: string | Date | null;
+  source: string; source_ref: string | null; source_version: string | null; content_hash: string | null; revision: number; updated_at: Date;
+}
+
+const actorName = (a: Actor) => a.userId ?? a.displayName;
+const dateOnly = (v: string | Date | null) => (v == null ? null : typeof v === 'string' ? v.slice(0, 10) : new Date(v.getTime() - v.getTimezoneOffset() * 60000).toISOString().slice(0, 10));
+
+export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
+  const db = () => ctx.db;
+
+  function need(actor: Actor, perm: string) {
+    if (actor.kind !== 'system' && !actor.permissions.has(perm)) throw forbidden();
+  }
+
+  async function rowById(id: string, trx: Executor, lock = false): Promise<Row | null> {
+    const isUuid = /^[0-9a-f-]{36}$/i.test(id);
+    const r = lock
+      ? await sql<Row>`select * from advisories where ${isUuid ? sql`id = ${id}::uuid` : sql`jvndb_id = ${id}`} for update`.execute(trx)
+      : await sql<Row>`select * from advisories where ${isUuid ? sql`id = ${id}::uuid` : sql`jvndb_id = ${id}`}`.execute(trx);
+    return r.rows[0] ?? null;
+  }
+
+  async function hydrate(rows: Row[], trx: Executor): Promise<Advisory[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [cv, af, rf] = await Promise.all([
+      sql<{ advisory_id: string; version: string; vector: string; base_score: number; severity: Severity }>`select * from advisories_cvss where advisory_id = any(${ids}::uuid[]) order by version desc`.execute(trx),
+      sql<{ advisory_id: string; sort: number; product_id: number; vendor_id: number; vendor: string; product: string; cpe23: string | null; version_text: string | null; version_start: string | null; start_including: boolean | null; version_end: string | null; end_including: boolean | null; purl: string | null }>`
+        select a.*, p.vendor_id, v.name as vendor, p.name as product from advisories_affected a join advisories_products p on p.id = a.product_id join advisories_vendors v on v.id = p.vendor_id
+        where a.advisory_id = any(${ids}::uuid[]) order by a.sort`.execute(trx),
+      sql<{ advisory_id: string; url: string; type: string; title: string | null }>`select * from advisories_references where advisory_id = any(${ids}::uuid[]) order by sort`.execute(trx),
+    ]);
+    return rows.map((r) => ({
+      id: r.id, jvndbId: r.jvndb_id, state: r.state, severity: r.severity,
+      title: { ja: r.title_ja, en: r.title_en }, overview: { ja: r.overview_ja, en: r.overview_en },
+      impact: { ja: r.impact_ja, en: r.impact_en }, solution: { ja: r.solution_ja, en: r.solution_en },
+      cveIds: r.cve_ids, jvnIds: r.jvn_ids, cweIds: r.cwe_ids,
+      cvss: cv.rows.filter((c) => c.advisory_id === r.id).map((c) => ({ version: c.version as CvssResult['version'], vector: c.vector, baseScore: Number(c.base_score), severity: c.severity })),
+      affected: af.rows.filter((a) => a.advisory_id === r.id).map((a) => ({
+        vendor: a.vendor, product: a.product, vendorId: a.vendor_id, productId: a.product_id, cpe: a.cpe23, purl: a.purl, versionText: a.version_text,
+        versionStart: a.version_start, versionStartIncluding: a.start_including, versionEnd: a.version_end, versionEndIncluding: a.end_including,
+      })),
+      references: rf.rows.filter((x) => x.advisory_id === r.id).map((x) => ({ url: x.url, type: x.type, title: x.title })),
+      publicDate: r.public_date, firstPublishedAt: r.first_published_at, modifiedAt: r.modified_at, kev: r.kev, kevAdded: dateOnly(r.kev_added),
+      source: r.source, sourceRef: r.source_ref, revision: r.revision, updatedAt: r.updated_at,
+    }));
+  }
+
+  async function productId(trx: Executor, vendor: string, product: string, cpe: string | null): Promise<number> {
+    const parts = cpe ? cpe.split(/(?<!\\):/) : [];
+    const vkey = vendor.toLowerCase(); const pkey = product.toLowerCase();
+    await sql`insert into advisories_vendors (name, key, cpe_vendor) values (${vendor}, ${vkey}, ${parts[3] ?? null}) on conflict (key) do nothing`.execute(trx);
+    const v = (await sql<{ id: number }>`select id from advisories_vendors where key = ${vkey}`.execute(trx)).rows[0];
+    await sql`insert into advisories_products (vendor_id, name, key, cpe_product) values (${v.id}, ${product}, ${pkey}, ${parts[4] ?? null}) on conflict (vendor_id, key) do nothing`.execute(trx);
+    return (await sql<{ id: number }>`select id from advisories_products where vendor_id = ${v.id} and key = ${pkey}`.execute(trx)).rows[0].id;
+  }
+
+  async function nextJvndb(trx: Executor, at: Date): Promise<string> {
+    const year = jstParts(at).y;
+    const r = await sql<{ n: number }>`insert into advisories_counters (year, n) values (${year}, 1) on conflict (year) do update set n = advisories_counters.n + 1 returning n`.execute(trx);
+    return `JVNDB-${year}-${String(r.rows[0].n).padStart(6, '0')}`;
+  }
+
+  async function snapshot(trx: Executor, id: string): Promise<Advisory> {
+    const row = await rowById(id, trx);
+    return (await hydrate([row!], trx))[0];
+  }
+
+  /** Writes the content of an advisory (children replaced) and appends a revision row. */
+  async function write(trx: Executor, opts: {
+    id: string | null; v: ValidAdvisory; state: AdvisoryState; actor: Actor; kind: string; note?: string;
+    source?: string; sourceRef?: string | null; sourceVersion?: string | null; contentHash?: string | null;
+    publish?: boolean; kev?: { added: string | null };
+  }): Promise<string> {
+    const { v } = opts;
+    const now = new Date();
+    let id = opts.id;
+    let jvndb: string | null = null;
+    let revision = 1;
+    let firstPublished: Date | null = null;
+    if (id) {
+      const cur = (await rowById(id, trx, true))!;
+      jvndb = cur.jvndb_id; revision = cur.revision + 1; firstPublished = cur.first_published_at;
+    } else id = randomUUID();
+    if (opts.publish && !jvndb) { jvndb = await nextJvndb(trx, now); firstPublished = now; }
+    const published = opts.state === 'published' || opts.state === 'revised';
+    const modified = published ? now : null;
+    const sev = maxSeverity(v.cvss);
+    const text = searchTextOf(v, jvndb);
+    const kevCols = opts.kev ? sql`, kev = ${opts.kev.added !== null}, kev_added = ${opts.kev.added}::date` : sql``;
+    if (revision === 1) {
+      await sql`insert into advisories (id, jvndb_id, state, title_ja, title_en, overview_ja, overview_en, impact_ja, impact_en, solution_ja, solution_en,
+        cve_ids, jvn_ids, cwe_ids, severity, public_date, first_published_at, modified_at, kev, kev_added, source, source_ref, source_version, content_hash, revision, search_text, updated_at)
+        values (${id}, ${jvndb}, ${opts.state}, ${v.title.ja}, ${v.title.en}, ${v.overview.ja}, ${v.overview.en}, ${v.impact.ja}, ${v.impact.en}, ${v.solution.ja}, ${v.solution.en},
+        ${v.cveIds}::text[], ${v.jvnIds}::text[], ${v.cweIds}::text[], ${sev}, ${v.publicDate}, ${firstPublished}, ${modified}, ${opts.kev?.added != null}, ${opts.kev?.added ?? null}::date,
+        ${opts.source ?? 'staff'}, ${opts.sourceRef ?? null}, ${opts.sourceVersion ?? null}, ${opts.contentHash ?? null}, 1, ${text}, ${now})`.execute(trx);
+    } else {
+      await sql`update advisories set jvndb_id = ${jvndb}, state = ${opts.state}, title_ja = ${v.title.ja}, title_en = ${v.title.en}, overview_ja = ${v.overview.ja}, overview_en = ${v.overview.en},
+        impact_ja = ${v.impact.ja}, impact_en = ${v.impact.en}, solution_ja = ${v.solution.ja}, solution_en = ${v.solution.en},
+        cve_ids = ${v.cveIds}::text[], jvn_ids = ${v.jvnIds}::text[], cwe_ids = ${v.cweIds}::text[], severity = ${sev}, public_date = coalesce(${v.publicDate}, public_date),
+        first_published_at = ${firstPublished}, modified_at = coalesce(${modified}, modified_at), revision = ${revision}, search_text = ${text}, updated_at = ${now}
+        ${opts.source ? sql`, source = ${opts.source}, source_ref = ${opts.sourceRef ?? null}, source_version = ${opts.sourceVersion ?? null}, content_hash = ${opts.contentHash ?? null}` : sql``}
+        ${kevCols}
+        where id = ${id}`.execute(trx);
+      await sql`delete from advisories_cvss where advisory_id = ${id}`.execute(trx);
+      await sql`delete from advisories_affected where advisory_id = ${id}`.execute(trx);
+      await sql`delete from advisories_references where advisory_id = ${id}`.execute(trx);
+    }
+    for (const c of v.cvss) await sql`insert into advisories_cvss (advisory_id, version, vector, base_score, severity) values (${id}, ${c.version}, ${c.vector}, ${c.baseScore}, ${c.severity})`.execute(trx);
+    let i = 0;
+    for (const a of v.affected) {
+      const pid = await productId(trx, a.vendor, a.product, a.cpe);
+      await sql`insert into advisories_affected (advisory_id, sort, product_id, cpe23, version_text, version_start, start_including, version_end, end_including, purl)
+        values (${id}, ${i++}, ${pid}, ${a.cpe}, ${a.versionText}, ${a.versionStart}, ${a.versionStartIncluding}, ${a.versionEnd}, ${a.versionEndIncluding}, ${a.purl})`.execute(trx);
+    }
+    i = 0;
+    for (const r of v.references) await sql`insert into advisories_references (advisory_id, sort, url, type, title) values (${id}, ${i++}, ${r.url}, ${r.type}, ${r.title})`.execute(trx);
+    await appendRevision(trx, id, revision, opts.actor, opts.kind, opts.note ?? '', now);
+    await ctx.audit.record({ action: `advisories.${opts.kind}`, actor: opts.actor, subjectType: 'advisory', subjectId: id, details: { jvndbId: jvndb, revision, state: opts.state } }, trx);
+    return id;
+  }
+
+  async function appendRevision(trx: Executor, id: string, revision: number, actor: Actor, kind: string, note: string, at: Date) {
+    const snap = await snapshot(trx, id);
+    await sql`insert into advisories_revisions (advisory_id, revision, at, actor, kind, note, snapshot) values (${id}, ${revision}, ${at}, ${actorName(actor)}, ${kind}, ${note}, ${JSON.stringify(snap)}::jsonb)`.execute(trx);
+  }
+
+  async function transitionState(id: string, actor: Actor, from: AdvisoryState[], to: AdvisoryState, kind: string): Promise<Advisory> {
+    return db().transaction().execute(async (trx) => {
+      const cur = await rowById(id, trx, true);
+      if (!cur) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
+      if (!from.includes(cur.state)) throw new AppError(409, 'invalid_state', { ja: `現在の状態（${cur.state}）ではこの操作はできません。`, en: `Not possible in state ${cur.state}.` });
+      const now = new Date();
+      let jvndb = cur.jvndb_id;
+      if (to === 'published' && !jvndb) jvndb = await nextJvndb(trx, now);
+      await sql`update advisories set state = ${to}, jvndb_id = ${jvndb}, revision = revision + 1, updated_at = ${now},
+        first_published_at = ${to === 'published' ? sql`coalesce(first_published_at, ${now})` : sql`first_published_at`},
+        modified_at = ${to === 'published' ? sql`${now}` : sql`modified_at`},
+        public_date = ${to === 'published' ? sql`coalesce(public_date, ${now})` : sql`public_date`},
+        search_text = ${jvndb && !cur.jvndb_id ? sql`${jvndb.toLowerCase()} || search_text` : sql`search_text`}
+        where id = ${cur.id}`.execute(trx);
+      await appendRevision(trx, cur.id, cur.revision + 1, actor, kind, '', now);
+      await ctx.audit.record({ action: `advisories.${kind}`, actor, subjectType: 'advisory', subjectId: cur.id, details: { jvndbId: jvndb, from: cur.state, to } }, trx);
+      return snapshot(trx, cur.id);
+    });
+  }
+
+  function importer(kind: 'kev' | 'nvd') {
+    return async (doc: unknown, actor: Actor): Promise<ImportResult> => {
+      need(actor, PERM.import);
+      const res: ImportResult = { created: 0, updated: 0, unchanged: 0, stale: 0, errors: [] };
+      const list = (doc as { vulnerabilities?: unknown })?.vulnerabilities;
+      if (!Array.isArray(list)) throw new AppError(422, 'invalid_import', { ja: '"vulnerabilities" 配列がありません。', en: 'The document has no "vulnerabilities" array.' });
+      for (let index = 0; index < list.length; index++) {
+        const base = `vulnerabilities[${index}]`;
+        try {
+          const mapped = kind === 'kev' ? mapKev(list[index], base) : mapNvd(list[index], base);
+          const { valid, errors } = validateAdvisory(mapped.input);
+          if (errors.length) { for (const e of errors) res.errors.push({ index, path: `${base}/${e.field}`, message: e.message.en }); continue; }
+          const outcome = await db().transaction().execute((trx) => applyImport(trx, kind, mapped, valid, actor));
+          res[outcome]++;
+        } catch (e) {
+          if (e instanceof ImportRecordError) res.errors.push({ index, path: e.path, message: e.message });
+          else if (e instanceof AppError) res.errors.push({ index, path: base, message: e.text.en });
+          else throw e;
+        }
+      }
+      return res;
+    };
+  }
+
+  async function applyImport(trx: Executor, kind: 'kev' | 'nvd', m: Mapped, valid: ValidAdvisory, actor: Actor): Promise<'created' | 'updated' | 'unchanged' | 'stale'> {
+    const found = (await sql<Row>`select * from advisories where ${m.cve} = any(cve_ids) order by (source_ref = ${m.cve}) desc, first_published_at nulls last limit 1 for update`.execute(trx)).rows[0];
+    const hash = hashOf(valid);
+    if (kind === 'kev') {
+      if (found) {
+        if (found.kev && dateOnly(found.kev_added) === m.kevAdded) return 'unchanged';
+        await sql`update advisories set kev = true, kev_added = ${m.kevAdded}::date, revision = revision + 1, updated_at = now(), modified_at = now() where id = ${found.id}`.execute(trx);
+        await appendRevision(trx, found.id, found.revision + 1, actor, 'kev_flagged', `CISA KEV ${m.kevAdded}`, new Date());
+        await ctx.audit.record({ action: 'advisories.kev_flagged', actor, subjectType: 'advisory', subjectId: found.id, details: { cve: m.cve, dateAdded: m.kevAdded } }, trx);
+        return 'updated';
+      }
+      await write(trx, { id: null, v: valid, state: 'published', publish: true, actor, kind: 'imported', note: 'CISA KEV', source: 'kev', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: { added: m.kevAdded } });
+      return 'created';
+    }
+    if (found) {
+      if (found.source === 'nvd' && found.content_hash === hash && (m.kevAdded === null || dateOnly(found.kev_added) === m.kevAdded)) return 'unchanged';
+      if (found.source === 'nvd' && found.source_version && m.version && found.source_version > m.version) return 'stale';
+      if (found.source !== 'nvd' && found.source !== 'kev') return 'unchanged'; // staff-curated advisories are never overwritten by imports
+      await write(trx, { id: found.id, v: valid, state: 'revised', actor, kind: 'imported', note: `NVD ${m.version ?? ''}`, source: 'nvd', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: m.kevAdded ? { added: m.kevAdded } : undefined });
+      return 'updated';
+    }
+    await write(trx, { id: null, v: valid, state: 'published', publish: true, actor, kind: 'imported', note: 'NVD', source: 'nvd', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: m.kevAdded ? { added: m.kevAdded } : undefined });
+    return 'created';
+  }
+
+  async function searchWhere(f: SearchFilters) {
+    const conds = [f.includeUnpublished ? sql`true` : sql`a.state in ('published', 'revised')`];
+    const q = (f.q ?? '').trim();
+    if (q) {
+      const id = q.toUpperCase();
+      if (/^JVNDB-\d{4}-\d{6}$/.test(id)) conds.push(sql`a.jvndb_id = ${id}`);
+      else if (CVE_RE.test(id)) conds.push(sql`${id} = any(a.cve_ids)`);
+      else if (JVN_RE.test(id)) conds.push(sql`${id} = any(a.jvn_ids)`);
+      else for (const term of q.toLowerCase().split(/\s+/).slice(0, 8)) conds.push(sql`a.search_text like ${'%' + term.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+    }
+    if (f.cwe) conds.push(sql`${f.cwe.toUpperCase()} = any(a.cwe_ids)`);
+    if (f.severity?.length) conds.push(sql`a.severity = any(${f.severity}::text[])`);
+    if (f.kev !== undefined) conds.push(sql`a.kev = ${f.kev}`);
+    if (f.from) conds.push(sql`a.public_date >= ${f.from}`);
+    if (f.to) conds.push(sql`a.public_date < ${f.to}`);
+    if (f.productId) conds.push(sql`exists (select 1 from advisories_affected x where x.advisory_id = a.id and x.product_id = ${f.productId})`);
+    if (f.vendorId) conds.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id where x.advisory_id = a.id and p.vendor_id = ${f.vendorId})`);
+    return sql.join(conds, sql` and `);
+  }
+
+  async function registeredBefore(at: Date): Promise<number> {
+    const r = await sql<{ n: number }>`select (select count(*) from advisories where first_published_at < ${at})::int
+      + (select coalesce(sum(count), 0) from advisories_registration_baseline where before <= ${at})::int as n`.execute(db());
+    return Number(r.rows[0].n);
+  }
+
+  return {
+    async create(input, actor) {
+      need(actor, PERM.write);
+      const { valid, errors } = validateAdvisory(input);
+      if (errors.length) throw validationFailed(errors);
+      return db().transaction().execute(async (trx) => snapshot(trx, await write(trx, { id: null, v: valid, state: 'draft', actor, kind: 'created' })));
+    },
+    async update(id, input, actor, note) {
+      need(actor, PERM.write);
+      const { valid, errors } = validateAdvisory(input);
+      if (errors.length) throw validationFailed(errors);
+      return db().transaction().execute(async (trx) => {
+        const cur = await rowById(id, trx, true);
+        if (!cur) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
+        // Changing a published advisory needs the publish permission and makes it 'revised'.
+        const published = cur.state === 'published' || cur.state === 'revised';
+        if (published) need(actor, PERM.publish);
+        return snapshot(trx, await write(trx, { id: cur.id, v: valid, state: published ? 'revised' : cur.state, actor, kind: 'updated', note }));
+      });
+    },
+    async submitForReview(id, actor) { need(actor, PERM.write); return transitionState(id, actor, ['draft'], 'review', 'submitted'); },
+    async publish(id, actor) { need(actor, PERM.publish); return transitionState(id, actor, ['review'], 'published', 'published'); },
+
+    async createDraftFromCase(record, actor, trx) {
+      const d = record.data as {
+        advisory?: { title?: string; summary?: string; affectedProducts?: string; cvssVector?: string | null; solution?: string };
+        product?: { name?: string; vendor?: string; versions?: string }; cwe?: string; impact?: string;
+      };
+      const adv = d.advisory;
+      if (!adv?.title) return;
+      const existing = await sql<{ id: string }>`select id from advisories where source = 'case' and source_ref = ${record.ref}`.execute(trx);
+      if (existing.rows.length) return; // a case is published once; a second call must not duplicate the draft
+      const input: AdvisoryInput = {
+        title: { ja: adv.title }, overview: { ja: adv.summary ?? '' }, impact: { ja: d.impact ?? '' }, solution: { ja: adv.solution ?? '' },
+        cweIds: d.cwe && CWE_RE.test(d.cwe) ? [d.cwe] : [],
+        cvss: adv.cvssVector ? [adv.cvssVector] : [],
+        affected: d.product?.name && d.product.vendor ? [{ vendor: d.product.vendor, product: d.product.name, versionText: d.product.versions ?? adv.affectedProducts ?? null }] : [],
+      };
+      const { valid, errors } = validateAdvisory(input);
+      if (errors.length) throw validationFailed(errors);
+      await write(trx, { id: null, v: valid, state: 'draft', actor, kind: 'created', note: `from case ${record.ref}`, source: 'case', sourceRef: record.ref });
+    },
+
+    async get(idOrJvndb, opts = {}) {
+      const row = await rowById(idOrJvndb, db());
+      if (!row || (!opts.includeUnpublished && row.state !== 'published' && row.state !== 'revised')) return null;
+      return (await hydrate([row], db()))[0];
+    },
+    async revisions(id) {
+      const r = await sql<{ revision: number; at: Date; actor: string; kind: string; note: string }>`select revision, at, actor, kind, note from advisories_revisions where advisory_id = ${id} order by revision`.execute(db());
+      return r.rows;
+    },
+    async search(f, page) {
+      const where = await searchWhere(f);
+      const [count, rows] = await Promise.all([
+        sql<{ n: number }>`select count(*)::int as n from advisories a where ${where}`.execute(db()),
+        sql<Row>`select a.* from advisories a where ${where} order by a.public_date desc nulls last, a.jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}`.execute(db()),
+      ]);
+      return { total: Number(count.rows[0].n), items: await hydrate(rows.rows, db()) };
+    },
+    async listChanged(opts) {
+      const conds = [sql`state in ('published', 'revised')`];
+      if (opts.modifiedSince) conds.push(sql`updated_at >= ${opts.modifiedSince}`);
+      if (opts.after) conds.push(sql`(updated_at, id) > (${opts.after.at}, ${opts.after.id}::uuid)`);
+      const rows = await sql<Row>`select * from advisories where ${sql.join(conds, sql` and `)} order by updated_at, id limit ${opts.limit}`.execute(db());
+      return hydrate(rows.rows, db());
+    },
+    async vendors() {
+      const r = await sql<{ id: number; name: string; products: number }>`select v.id, v.name, count(p.id)::int as products from advisories_vendors v left join advisories_products p on p.vendor_id = v.id group by v.id order by v.name limit 1000`.execute(db());
+      return r.rows;
+    },
+    importKev: importer('kev'),
+    importNvd: importer('nvd'),
+    async registeredBetween(from, to) {
+      const r = await sql<{ n: number }>`select count(*)::int as n from advisories where first_published_at >= ${from} and first_published_at < ${to}`.execute(db());
+      return Number(r.rows[0].n);
+    },
+    registeredBefore,
+    async monthly(fy) {
+      const p = fiscalYear(fy);
+      const r = await sql<{ y: number; m: number; n: number }>`
+        select extract(year from first_published_at at time zone 'Asia/Tokyo')::int as y, extract(month from first_published_at at time zone 'Asia/Tokyo')::int as m, count(*)::int as n
+        from advisories where first_published_at >= ${p.from} and first_published_at < ${p.to} group by 1, 2`.execute(db());
+      const months = Array.from({ length: 12 }, (_, i) => {
+        const month = ((i + 3) % 12) + 1; const year = month >= 4 ? fy : fy + 1;
+        return { year, month, count: Number(r.rows.find((x) => Number(x.y) === year && Number(x.m) === month)?.n ?? 0) };
+      });
+      return { months, total: months.reduce((s, m) => s + m.count, 0), cumulative: await registeredBefore(p.to) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- import mappings
+
+class ImportRecordError extends Error { constructor(readonly path: string, message: string) { super(message); } }
+interface Mapped { cve: string; version: string | null; kevAdded: string | null; input: AdvisoryInput }
+
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ImportRecordError(path, 'expected an object');
+  return v as Record<string, unknown>;
+}
+function reqStr(o: Record<string, unknown>, k: string, path: string): string {
+  const v = o[k];
+  if (typeof v !== 'string' || !v.trim()) throw new ImportRecordError(`${path}/${k}`, `"${k}" must be a non-empty string`);
+  return v.trim();
+}
+const optStr = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+const isoDay = (v: string, path: string) => { if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new ImportRecordError(path, `not a date: ${v}`); return v; };
+
+/** A CISA KEV catalogue entry (known_exploited_vulnerabilities.json). */
+function mapKev(raw: unknown, path: string): Mapped {
+  const o = obj(raw, path);
+  const cve = reqStr(o, 'cveID', path);
+  if (!CVE_RE.test(cve)) throw new ImportRecordError(`${path}/cveID`, `not a CVE ID: ${cve}`);
+  const dateAdded = isoDay(reqStr(o, 'dateAdded', path), `${path}/dateAdded`);
+  const cwes = Array.isArray(o.cwes) ? o.cwes.filter((c): c is string => typeof c === 'string') : [];
+  const notes = optStr(o.notes) ?? '';
+  const refs = [...notes.matchAll(/https?:\/\/[^\s;]+/g)].map((m) => ({ url: m[0], type: 'advisory' }));
+  return {
+    cve, version: dateAdded, kevAdded: dateAdded,
+    input: {
+      title: { en: reqStr(o, 'vulnerabilityName', path) }, overview: { en: optStr(o.shortDescription) ?? '' }, solution: { en: optStr(o.requiredAction) ?? '' },
+      cveIds: [cve], cweIds: cwes,
+      affected: [{ vendor: reqStr(o, 'vendorProject', path), product: reqStr(o, 'product', path) }],
+      references: refs, publicDate: dateAdded,
+    },
+  };
+}
+
+interface NvdMetric { cvssData?: { vectorString?: string }; type?: string }
+/** One item of an NVD CVE API 2.0 page: `{cve: {id, published, lastModified, descriptions, metrics, weaknesses, configurations, references}}`. */
+function mapNvd(raw: unknown, path: string): Mapped {
+  const item = obj(raw, path);
+  const p = `${path}/cve`;
+  const c = obj(item.cve, p);
+  const cve = reqStr(c, 'id', p);
+  if (!CVE_RE.test(cve)) throw new ImportRecordError(`${p}/id`, `not a CVE ID: ${cve}`);
+  const lastModified = reqStr(c, 'lastModified', p);
+  const published = reqStr(c, 'published', p);
+  const descs = Array.isArray(c.descriptions) ? (c.descriptions as Array<{ lang?: string; value?: string }>) : [];
+  const en = descs.find((d) => d.lang === 'en')?.value?.trim() ?? '';
+  const ja = descs.find((d) => d.lang === 'ja')?.value?.trim() ?? '';
+  const metrics = (c.metrics && typeof c.metrics === 'object' ? c.metrics : {}) as Record<string, NvdMetric[] | undefined>;
+  const vectors: string[] = [];
+  for (const k of ['cvssMetricV40', 'cvssMetricV31', 'cvssMetricV30', 'cvssMetricV2']) {
+    const list = metrics[k] ?? [];
+    const m = list.find((x) => x.type === 'Primary') ?? list[0];
+    const vs = m?.cvssData?.vectorString;
+    if (vs) vectors.push(k === 'cvssMetricV2' && !vs.startsWith('CVSS:') ? vs : vs);
+  }
+  const cwes = new Set<string>();
+  for (const w of (Array.isArray(c.weaknesses) ? c.weaknesses : []) as Array<{ description?: Array<{ value?: string }> }>) for (const d of w.description ?? []) if (d.value) cwes.add(d.value);
+  const affected: AffectedInput[] = [];
+  const configs = (Array.isArray(c.configurations) ? c.configurations : []) as Array<{ nodes?: Array<{ cpeMatch?: Array<Record<string, unknown>> }> }>;
+  configs.forEach((cfg) => cfg.nodes?.forEach((n) => n.cpeMatch?.forEach((m) => {
+    if (m.vulnerable === false || typeof m.criteria !== 'string') return;
+    const parts = m.criteria.split(/(?<!\\):/);
+    const unesc = (s: string | undefined) => (s ?? '').replace(/\\(.)/g, '$1').replace(/_/g, ' ');
+    const ver = parts[5];
+    const exact = ver && ver !== '*' && ver !== '-' ? ver : null;
+    const start = optStr(m.versionStartIncluding) ?? optStr(m.versionStartExcluding) ?? exact;
+    const end = optStr(m.versionEndIncluding) ?? optStr(m.versionEndExcluding) ?? exact;
+    affected.push({
+      vendor: unesc(parts[3]), product: unesc(parts[4]), cpe: m.criteria,
+      versionStart: start, versionStartIncluding: start ? !m.versionStartExcluding : null,
+      versionEnd: end, versionEndIncluding: end ? !m.versionEndExcluding : null,
+    });
+  })));
+  const refs = ((Array.isArray(c.references) ? c.references : []) as Array<{ url?: string; tags?: string[] }>).map((r) => ({
+    url: r.url ?? '', type: r.tags?.includes('Patch') ? 'patch' : r.tags?.includes('Exploit') ? 'exploit' : r.tags?.includes('Vendor Advisory') ? 'vendor' : r.tags?.includes('Mitigation') ? 'mitigation' : 'advisory',
+  }));
+  const firstSentence = (s: string) => { const m = s.match(/^(.{20,200}?[.。])\s/); return m ? m[1] : s.slice(0, 200); };
+  const kev = optStr(c.cisaExploitAdd);
+  return {
+    cve, version: lastModified, kevAdded: kev,
+    input: {
+      title: { en: en ? `${cve}: ${firstSentence(en)}` : cve, ja: ja ? firstSentence(ja) : '' }, overview: { en, ja },
+      solution: { en: optStr(c.cisaRequiredAction) ?? '' },
+      cveIds: [cve], cweIds: [...cwes], cvss: vectors, affected, references: refs, publicDate: published.length === 23 || !/Z$|[+-]\d\d:\d\d$/.test(published) ? `${published}Z` : published,
+    },
+  };
+}
