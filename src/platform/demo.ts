@@ -15,3 +15,34 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded random choices for demo histories (deterministic for a given seed). */
+export class DemoRandom {
+  constructor(readonly rng: () => number) {}
+  int(lo: number, hi: number): number { return lo + Math.floor(this.rng() * (hi - lo + 1)); }
+  chance(p: number): boolean { return this.rng() < p; }
+  pick<T>(list: readonly T[]): T { return list[Math.floor(this.rng() * list.length)]; }
+  weighted<T>(list: ReadonlyArray<readonly [T, number]>): T {
+    const total = list.reduce((a, [, w]) => a + w, 0);
+    let r = this.rng() * total;
+    for (const [v, w] of list) { r -= w; if (r < 0) return v; }
+    return list[list.length - 1][0];
+  }
+  /** One to `max` distinct weighted choices. */
+  several<T>(list: ReadonlyArray<readonly [T, number]>, max: number): T[] {
+    const n = this.int(1, max);
+    const out: T[] = [];
+    for (let i = 0; i < n * 3 && out.length < n; i++) { const v = this.weighted(list); if (!out.includes(v)) out.push(v); }
+    return out;
+  }
+  /** Exactly k of n indices, chosen uniformly. */
+  subset(n: number, k: number): Set<number> {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < k; i++) { const j = i + Math.floor(this.rng() * (n - i)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+    return new Set(idx.slice(0, k));
+  }
+  shuffle<T>(list: T[]): T[] {
+    for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(this.rng() * (i + 1)); [list[i], list[j]] = [list[j], list[i]]; }
+    return list;
+  }
+}

@@ -9,7 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { SYSTEM_ACTOR } from '../../platform/context.js';
 import type { ImportedCase } from '../../platform/cases/engine.js';
 import type { StaffRole } from '../../platform/auth/auth.js';
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, mulberry32 } from '../../platform/demo.js';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, mulberry32, DemoRandom } from '../../platform/demo.js';
 import { isoDate, jstMidnight } from '../../platform/i18n/dates.js';
 import { UNAUTHORIZED, VIRUS } from './case-types.js';
 import { CLASSIFICATIONS, type IncidentKind } from './vocab.js';
@@ -34,31 +34,7 @@ export const RECENT = { virus: 5, unauthorized: 3 };
 
 // ---- Deterministic randomness ------------------------------------------------------------------
 
-class Gen {
-  constructor(readonly rng: () => number) {}
-  int(lo: number, hi: number): number { return lo + Math.floor(this.rng() * (hi - lo + 1)); }
-  chance(p: number): boolean { return this.rng() < p; }
-  pick<T>(list: readonly T[]): T { return list[Math.floor(this.rng() * list.length)]; }
-  weighted<T>(list: ReadonlyArray<readonly [T, number]>): T {
-    const total = list.reduce((a, [, w]) => a + w, 0);
-    let r = this.rng() * total;
-    for (const [v, w] of list) { r -= w; if (r < 0) return v; }
-    return list[list.length - 1][0];
-  }
-  /** One to `max` distinct weighted choices. */
-  several<T>(list: ReadonlyArray<readonly [T, number]>, max: number): T[] {
-    const n = this.int(1, max);
-    const out: T[] = [];
-    for (let i = 0; i < n * 3 && out.length < n; i++) { const v = this.weighted(list); if (!out.includes(v)) out.push(v); }
-    return out;
-  }
-  /** Exactly k of n indices, chosen uniformly. */
-  subset(n: number, k: number): Set<number> {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < k; i++) { const j = i + Math.floor(this.rng() * (n - i)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
-    return new Set(idx.slice(0, k));
-  }
-}
+class Gen extends DemoRandom {}
 
 /** Splits `total` over weights exactly (largest remainder). */
 function apportion(total: number, weights: number[]): number[] {

@@ -9,6 +9,7 @@ import { AppError, notFound, validationFailed } from '../../platform/http/errors
 import type { CaseRecord } from '../../platform/cases/types.js';
 import type { CreatedCase } from '../../platform/cases/engine.js';
 import type { UploadedFile } from '../../platform/http/forms.js';
+import { submissionAttachments } from '../../platform/cases/submission.js';
 import type { Text } from '../../platform/i18n/i18n.js';
 import { KIND_OF, TYPE_OF, VIRUS, UNAUTHORIZED } from './case-types.js';
 import { CLASSIFICATIONS, type IncidentKind } from './vocab.js';
@@ -135,14 +136,7 @@ export function createIncidentReportsService(ctx: AppContext): IncidentReportsSe
           userId: opts.actor.kind === 'public' || opts.actor.kind === 'org' ? opts.actor.userId : null, withToken: true,
         }],
       }, opts.actor.kind === 'system' ? SYSTEM_ACTOR : opts.actor, {
-        inTransaction: files.length ? async (trx, c) => {
-          const stored = [];
-          for (const f of files) stored.push(await ctx.files.put({ filename: f.filename, contentType: f.contentType, data: f.data }, trx));
-          const reporter = reporterOf(c);
-          await cases().postMessage(c.record.id, {
-            body: '届出時の添付ファイル / Attachments submitted with the report', visibility: 'parties', partyIds: [reporter.id], authorPartyId: reporter.id, files: stored,
-          }, { ...opts.actor, displayName: data.reporter.name }, trx);
-        } : undefined,
+        inTransaction: submissionAttachments(ctx, files, opts.actor, data.reporter.name),
         mails: (c) => [{
           to: data.reporter.email,
           key: `incident-ack:${c.record.id}`,

@@ -15,7 +15,7 @@ import type { AdvisoryFields, ValidReport } from './service.js';
 
 // ---- Accounts -------------------------------------------------------------------------------
 
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, mulberry32 } from '../../platform/demo.js';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, mulberry32, DemoRandom } from '../../platform/demo.js';
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 
 export interface DemoOrganisation {
@@ -118,22 +118,7 @@ const FLAT: Record<number, number> = {};
 
 type Rng = () => number;
 
-class Gen {
-  constructor(readonly rng: Rng) {}
-  int(lo: number, hi: number): number { return lo + Math.floor(this.rng() * (hi - lo + 1)); }
-  chance(p: number): boolean { return this.rng() < p; }
-  pick<T>(list: readonly T[]): T { return list[Math.floor(this.rng() * list.length)]; }
-  weighted<T>(list: ReadonlyArray<readonly [T, number]>): T {
-    const total = list.reduce((a, [, w]) => a + w, 0);
-    let r = this.rng() * total;
-    for (const [v, w] of list) { r -= w; if (r < 0) return v; }
-    return list[list.length - 1][0];
-  }
-  shuffle<T>(list: T[]): T[] {
-    for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(this.rng() * (i + 1)); [list[i], list[j]] = [list[j], list[i]]; }
-    return list;
-  }
-
+class Gen extends DemoRandom {
   /** A receipt instant in [from, to) (both JST midnights), days weighted by a yearly intensity. */
   receipt(from: Date, to: Date, density: Record<number, number> = FLAT): Date {
     const years: Array<readonly [[number, number], number]> = [];

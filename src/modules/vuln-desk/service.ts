@@ -8,6 +8,7 @@ import { AppError, validationFailed, notFound } from '../../platform/http/errors
 import type { CaseRecord } from '../../platform/cases/types.js';
 import type { CreatedCase } from '../../platform/cases/engine.js';
 import type { UploadedFile } from '../../platform/http/forms.js';
+import { submissionAttachments } from '../../platform/cases/submission.js';
 import type { Text } from '../../platform/i18n/i18n.js';
 import { normaliseCwe } from './cwe.js';
 import { decryptForDesk } from './pgp.js';
@@ -272,14 +273,7 @@ export function createVulnDeskService(ctx: AppContext): VulnDeskService {
           userId: opts.actor.kind === 'public' || opts.actor.kind === 'org' ? opts.actor.userId : null, withToken: true,
         }],
       }, opts.actor.kind === 'system' ? SYSTEM_ACTOR : opts.actor, {
-        inTransaction: files.length ? async (trx, c) => {
-          const stored = [];
-          for (const f of files) stored.push(await ctx.files.put({ filename: f.filename, contentType: f.contentType, data: f.data }, trx));
-          const reporter = reporterOf(c);
-          await cases().postMessage(c.record.id, {
-            body: '届出時の添付ファイル / Attachments submitted with the report', visibility: 'parties', partyIds: [reporter.id], authorPartyId: reporter.id, files: stored,
-          }, { ...opts.actor, displayName: report.reporter.name ?? '届出者 / reporter' }, trx);
-        } : undefined,
+        inTransaction: submissionAttachments(ctx, files, opts.actor, report.reporter.name ?? '届出者 / reporter'),
         mails: (c) => [{
           to: report.reporter.email,
           key: `vulndesk-ack:${c.record.id}`,
