@@ -1,6 +1,5 @@
 // Figures of the consultation desk: the quarterly 相談状況レポート (calendar quarters) and what the
 // module publishes to the statistics registry (ctx.stats) for KPIs and the annual report.
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { StatisticDefinition, StatTableDefinition } from '../../platform/stats/statistics.js';
 import { calendarQuarter, fiscalYear, jstParts, type Period } from '../../platform/i18n/dates.js';
@@ -22,15 +21,11 @@ export interface Breakdown {
 
 /**
  * Counts of the consultations received in [from, to), grouped by channel, category, device and month.
- * One grouped query over the desk's own cases (the engine's countReceived would need one query per
- * value; see the kernel extension suggested in the docs).
+ * One grouped query over the desk's cases (the engine's countReceivedBy).
  */
 export async function breakdown(ctx: AppContext, from: Date, to: Date): Promise<Breakdown> {
-  const rows = await sql<{ channel: string | null; category: string | null; device: string | null; month: string; n: number }>`
-    select data->>'channel' as channel, data->>'category' as category, data->>'device' as device,
-      to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM') as month, count(*)::int as n
-    from cases where type = ${CONSULTATION} and received_at >= ${from} and received_at < ${to}
-    group by 1, 2, 3, 4`.execute(ctx.db);
+  const rows = (await ctx.cases.countReceivedBy(CONSULTATION, from, to, ['channel', 'category', 'device'], { byMonth: true }))
+    .map((r) => ({ channel: r.values.channel, category: r.values.category, device: r.values.device, month: r.month!, n: r.n }));
   const b: Breakdown = { total: 0, byChannel: Object.fromEntries(CHANNEL_KEYS.map((k) => [k, 0])), noChannel: 0, byGroup: Object.fromEntries(CHANNEL_GROUPS.map((g) => [g.key, 0])), byCategory: {}, byDevice: Object.fromEntries(DEVICE_KEYS.map((k) => [k, 0])), byMonth: {} };
   // Every month of the period appears, even with no consultation.
   for (let t = new Date(from); t < to;) {
@@ -38,7 +33,7 @@ export async function breakdown(ctx: AppContext, from: Date, to: Date): Promise<
     b.byMonth[`${p.y}-${String(p.m).padStart(2, '0')}`] = 0;
     t = new Date(Date.UTC(p.y, p.m, 1) - 9 * 3600_000);
   }
-  for (const r of rows.rows) {
+  for (const r of rows) {
     const n = Number(r.n);
     b.total += n;
     if (r.channel && r.channel in b.byChannel) {

@@ -162,6 +162,11 @@ export interface CaseEngine {
   stateCountsAsOf(type: string, asOf: Date): Promise<Record<string, number>>;
   /** Cases received in [from, to), optionally those whose data matches. */
   countReceived(type: string, from: Date | null, to: Date, data?: Record<string, string | boolean>): Promise<number>;
+  /**
+   * Cases received in [from, to) counted per combination of the given data keys (text values, null
+   * when absent) and, with `byMonth`, per JST month ('YYYY-MM'): one grouped query for a breakdown.
+   */
+  countReceivedBy(type: string, from: Date, to: Date, keys: string[], opts?: { byMonth?: boolean }): Promise<Array<{ values: Record<string, string | null>; month: string | null; n: number }>>;
   /** Events of a kind (or transitions into a state) in [from, to), counted per case or per event. */
   countEvents(type: string, from: Date | null, to: Date, where: { kind?: string; toState?: string; transition?: string; details?: Record<string, string> }): Promise<number>;
   /** Reminds assignees (or the case type's desk address) of open cases past their due date, once a day. */
@@ -757,6 +762,18 @@ export function createCaseEngine(ctx: AppContext): CaseEngine {
       if (from) q = q.where('received_at', '>=', from);
       for (const [k, v] of Object.entries(data ?? {})) q = q.where(sql<boolean>`data->>${k} = ${String(v)}`);
       return Number((await q.executeTakeFirst())?.n ?? 0);
+    },
+
+    async countReceivedBy(type, from, to, keys, opts) {
+      if (keys.some((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))) throw new RangeError('countReceivedBy: data keys must be identifiers');
+      const cols = keys.map((k, i) => sql`data->>${k} as ${sql.ref(`k${i}`)}`);
+      const month = opts?.byMonth ? sql`to_char(received_at at time zone 'Asia/Tokyo', 'YYYY-MM')` : sql`null::text`;
+      const groups = Array.from({ length: keys.length + 1 }, (_, i) => sql.raw(String(i + 1)));
+      const r = await sql<Record<string, string | null> & { month: string | null; n: number }>`
+        select ${sql.join([...cols, sql`${month} as month`])}, count(*)::int as n from cases
+        where type = ${type} and received_at >= ${from} and received_at < ${to}
+        group by ${sql.join(groups)}`.execute(db());
+      return r.rows.map((row) => ({ values: Object.fromEntries(keys.map((k, i) => [k, row[`k${i}`] ?? null])), month: row.month, n: Number(row.n) }));
     },
 
     async countEvents(type, from, to, where) {

@@ -71,6 +71,11 @@ describe.each(BACKENDS)('retention of personal data on %s', (backend) => {
     expect(await p.ctx.cases.stateCountsAsOf(TYPE, new Date(Date.now() + DAY))).toEqual(before);
     expect(hookCalls).toEqual([closed.id]);
     hookCalls.length = 0;
+    // Grouped counts by data keys (and month) stay available after the purge: damage is not personal.
+    const grouped = await p.ctx.cases.countReceivedBy(TYPE, new Date(Date.now() - DAY), new Date(Date.now() + DAY), ['damage', 'memo'], { byMonth: true });
+    expect(grouped.reduce((a, g) => a + g.n, 0)).toBe(2);
+    expect(grouped.find((g) => g.values.memo === null)).toMatchObject({ values: { damage: 'true', memo: null }, n: 1, month: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    await expect(p.ctx.cases.countReceivedBy(TYPE, new Date(0), new Date(), ["x'; drop table cases; --"])).rejects.toThrow(RangeError);
     const audit = await p.ctx.audit.list({ action: 'cases.personal_data_purged' });
     expect(audit[0].details).toMatchObject({ count: 1, refs: [closed.ref] });
   });
