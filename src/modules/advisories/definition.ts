@@ -10,21 +10,41 @@ import { createAdvisoriesService, PERM, type AdvisoriesService } from './service
 import { advisoryRoutes } from './routes.js';
 import { advisoryStatistics, advisoryTables } from './published-stats.js';
 import { loadAdvisoriesDemo } from './demo.js';
+import type { AdvisoriesPart } from './part.js';
+import { part as alerts } from './alerts/index.js';
+import { part as importers } from './importers/index.js';
+import { part as staff } from './staff/index.js';
+import { part as catalogue } from './catalogue/index.js';
+import { part as myjvn } from './myjvn/index.js';
+import { part as exportsPart } from './exports/index.js';
+import { part as versionCheck } from './version-check/index.js';
+import { part as icat } from './icat/index.js';
+
+/** Order matters for migrations (alerts before icat, which shows them). */
+const parts: AdvisoriesPart[] = [alerts, importers, staff, catalogue, myjvn, exportsPart, versionCheck, icat];
+const all = <T>(pick: (p: AdvisoriesPart) => T[] | undefined): T[] => parts.flatMap((p) => pick(p) ?? []);
+const merged = <T>(pick: (p: AdvisoriesPart) => Record<string, T> | undefined): Record<string, T> => Object.assign({}, ...parts.map((p) => pick(p) ?? {}));
 
 export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
   name: 'advisories',
   title: { ja: '脆弱性対策情報データベース', en: 'Vulnerability countermeasure database' },
-  migrations: advisoryMigrations,
+  migrations: [...advisoryMigrations, ...all((p) => p.migrations)],
   permissions: {
+    ...merged((p) => p.permissions),
     [PERM.write]: { roles: ['analyst', 'publisher'], description: { ja: '脆弱性対策情報の作成・編集', en: 'Write advisories' } },
     [PERM.publish]: { roles: ['publisher'], description: { ja: '脆弱性対策情報の公開・改訂', en: 'Publish and revise advisories' } },
     [PERM.import]: { roles: ['publisher'], description: { ja: '外部データ（NVD・KEV）の取り込み', en: 'Import NVD and KEV data' } },
   },
   service: (ctx) => createAdvisoriesService(ctx),
   async routes(app, ctx) {
-    await advisoryRoutes(app, ctx, ctx.services.get('advisories') as AdvisoriesService);
+    const svc = ctx.services.get('advisories') as AdvisoriesService;
+    await advisoryRoutes(app, ctx, svc);
+    for (const p of parts) await p.routes?.(app, ctx, svc);
   },
-  commands: [{
+  jobs: merged((p) => p.jobs),
+  schedules: merged((p) => p.schedules),
+  staffNav: all((p) => p.staffNav),
+  commands: [...all((p) => p.commands), {
     name: 'advisories import',
     usage: 'advisories import <kev|nvd> <file.json>',
     summary: 'Import a CISA KEV catalogue or an NVD CVE API 2.0 page; idempotent, one transaction per record, errors listed with their path.',
@@ -45,8 +65,11 @@ export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
       }
     },
   }],
-  statistics: advisoryStatistics,
-  statTables: advisoryTables,
-  demo: loadAdvisoriesDemo,
-  nav: [{ href: '/advisories', label: { ja: '脆弱性対策情報', en: 'Advisories' } }],
+  statistics: [...advisoryStatistics, ...all((p) => p.statistics)],
+  statTables: [...advisoryTables, ...all((p) => p.statTables)],
+  async demo(ctx) {
+    await loadAdvisoriesDemo(ctx);
+    for (const p of parts) await p.demo?.(ctx);
+  },
+  nav: [{ href: '/advisories', label: { ja: '脆弱性対策情報', en: 'Advisories' } }, ...all((p) => p.nav)],
 };

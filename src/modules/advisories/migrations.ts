@@ -51,4 +51,31 @@ export const advisoryMigrations: Migration[] = [{
     // Registrations made before the records held here (the demo's pre-FY2020 history): counted, not itemised.
     await sql`create table advisories_registration_baseline (before timestamptz primary key, count integer not null, note text not null)`.execute(db);
   },
+}, {
+  // Alerts (注意喚起 / 緊急対策) are their own publication type, linked to advisories and to products.
+  // Defined here because several parts read them (alerts pages, MyJVN getAlertList, icat widget).
+  id: 'advisories_002_alerts',
+  async up(db) {
+    await sql`alter table advisories drop constraint advisories_source_check`.execute(db);
+    await sql`alter table advisories add constraint advisories_source_check check (source in ('staff', 'case', 'nvd', 'kev', 'demo', 'cve5', 'jvn'))`.execute(db);
+    await sql`create table advisories_alerts (
+      id uuid primary key,
+      alert_id text unique,
+      kind text not null check (kind in ('alert', 'emergency')),
+      state text not null check (state in ('draft', 'published', 'revised', 'withdrawn')),
+      title_ja text not null default '', title_en text not null default '',
+      summary_ja text not null default '', summary_en text not null default '',
+      body_ja text not null default '', body_en text not null default '',
+      url text,
+      public_date timestamptz, first_published_at timestamptz, modified_at timestamptz,
+      revision integer not null default 0,
+      created_at timestamptz not null default now(), updated_at timestamptz not null default now())`.execute(db);
+    await sql`create index advisories_alerts_published on advisories_alerts (first_published_at)`.execute(db);
+    await sql`create table advisories_alert_links (
+      alert_id uuid not null references advisories_alerts(id), advisory_id uuid not null references advisories(id), primary key (alert_id, advisory_id))`.execute(db);
+    await sql`create index advisories_alert_links_advisory on advisories_alert_links (advisory_id)`.execute(db);
+    await sql`create table advisories_alert_products (
+      alert_id uuid not null references advisories_alerts(id), sort integer not null, product_id integer references advisories_products(id),
+      cpe text, title text not null default '', primary key (alert_id, sort))`.execute(db);
+  },
 }];

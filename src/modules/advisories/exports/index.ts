@@ -1,0 +1,3 @@
+import type { AdvisoriesPart } from '../part.js';
+
+export const part: AdvisoriesPart = { name: 'exports' };
