@@ -202,7 +202,7 @@ describe.each(BACKENDS)('advisory database on %s', (backend) => {
     const file = join(dir, 'page.json');
     writeFileSync(file, JSON.stringify(nvdPage()));
     const out: string[] = []; const errs: string[] = [];
-    const cmd = advisoriesModule.commands![0];
+    const cmd = advisoriesModule.commands!.find((c) => c.name === 'advisories import')!;
     const code = await cmd.run(p.ctx, ['nvd', file], { out: (l) => out.push(l), err: (l) => errs.push(l), stdin: async () => Buffer.alloc(0) });
     expect(code).toBe(1); // one record was refused
     expect(errs.join('\n')).toMatch(/record 2 vulnerabilities\[2\]\/cvss\[0\]: Base metrics are missing \(A\)/);

@@ -1,10 +1,7 @@
 // 脆弱性対策情報データベース（JVN iPedia）: advisories with JVNDB IDs, CVSS, vendor/product
 // dictionaries, revisions, the staff workflow, KEV and NVD importers, public search and API, and the
 // monthly registration figures of the annual report.
-import { readFile } from 'node:fs/promises';
 import type { ModuleDefinition } from '../../platform/module.js';
-import { SYSTEM_ACTOR } from '../../platform/context.js';
-import { AppError } from '../../platform/http/errors.js';
 import { advisoryMigrations } from './migrations.js';
 import { createAdvisoriesService, PERM, type AdvisoriesService } from './service.js';
 import { advisoryRoutes } from './routes.js';
@@ -44,27 +41,8 @@ export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
   jobs: merged((p) => p.jobs),
   schedules: merged((p) => p.schedules),
   staffNav: all((p) => p.staffNav),
-  commands: [...all((p) => p.commands), {
-    name: 'advisories import',
-    usage: 'advisories import <kev|nvd> <file.json>',
-    summary: 'Import a CISA KEV catalogue or an NVD CVE API 2.0 page; idempotent, one transaction per record, errors listed with their path.',
-    async run(ctx, args, io) {
-      const [kind, file] = args;
-      if ((kind !== 'kev' && kind !== 'nvd') || !file) { io.err('usage: mamori advisories import <kev|nvd> <file.json>'); return 2; }
-      let doc: unknown;
-      try { doc = JSON.parse(await readFile(file, 'utf8')); } catch (e) { io.err(`cannot read ${file}: ${(e as Error).message}`); return 66; }
-      const svc = ctx.services.get('advisories') as AdvisoriesService;
-      try {
-        const r = kind === 'kev' ? await svc.importKev(doc, SYSTEM_ACTOR) : await svc.importNvd(doc, SYSTEM_ACTOR);
-        io.out(`created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, stale ${r.stale}, errors ${r.errors.length}`);
-        for (const e of r.errors) io.err(`record ${e.index} ${e.path}: ${e.message}`);
-        return r.errors.length ? 1 : 0;
-      } catch (e) {
-        io.err(e instanceof AppError ? e.text.en : String(e));
-        return 65;
-      }
-    },
-  }],
+  // `mamori import …` and `mamori advisories import …` are the importers part's commands.
+  commands: all((p) => p.commands),
   statistics: [...advisoryStatistics, ...all((p) => p.statistics)],
   statTables: [...advisoryTables, ...all((p) => p.statTables)],
   async demo(ctx) {

@@ -9,8 +9,11 @@ import { pageContext, sendPage } from '../../platform/http/request.js';
 import { requirePermission } from '../../platform/auth/guards.js';
 import { fiscalYearOf, jstMidnight } from '../../platform/i18n/dates.js';
 import type { Severity } from '../../shared/cvss.js';
-import { PERM, type Advisory, type AdvisoriesService, type AdvisoryInput, type SearchFilters } from './service.js';
+import { PERM, parseCpeFilter, type Advisory, type AdvisoriesService, type AdvisoryInput, type SearchFilters } from './service.js';
 import { AdvisoryPage, SearchPage, StatisticsPage } from './pages.js';
+import { compareVersions, inRange, schemeFor } from './version-check/versions.js';
+import { vendorStatements } from './staff/statements.js';
+import { sql } from 'kysely';
 
 const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'];
 const Bi = Type.Object({ ja: Type.String(), en: Type.String() });
@@ -33,11 +36,58 @@ const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })), vendorId: Type.Optional(Type.Integer({ minimum: 1 })), productId: Type.Optional(Type.Integer({ minimum: 1 })),
   cwe: Type.Optional(Type.String({ pattern: '^(CWE-\\d{1,5}|NVD-CWE-Other|NVD-CWE-noinfo)$' })),
   severity: Type.Optional(Type.String({ pattern: '^(none|low|medium|high|critical)(,(none|low|medium|high|critical))*$' })),
-  kev: Type.Optional(Type.Boolean()), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })),
+  kev: Type.Optional(Type.Boolean()),
+  cpe: Type.Optional(Type.String({ maxLength: 300, description: 'CPE 2.3 name or 2.2 URI; its vendor and product parts select advisories (e.g. cpe:2.3:a:apache:tomcat or cpe:/a:apache:tomcat)' })),
+  version: Type.Optional(Type.String({ maxLength: 100, description: 'With productId or cpe: only advisories whose affected range contains this version (semver, Debian or generic rules by the package ecosystem)' })),
+  from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })),
   modifiedSince: Type.Optional(Type.String({ format: 'date-time' })), cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, description: 'Search results only (with filters); sync listings use cursor.' })),
 });
+
+/** The vendor/product of a CPE search filter; a malformed CPE is a validation error, not an empty result. */
+function cpeFilter(raw: string | undefined) {
+  if (!raw) return undefined;
+  const c = parseCpeFilter(raw);
+  if (!c) throw validationFailed([{ field: 'cpe', message: { ja: 'CPE 名の形式が正しくありません（例: cpe:2.3:a:apache:tomcat または cpe:/a:apache:tomcat）。', en: 'Malformed CPE name (e.g. cpe:2.3:a:apache:tomcat or cpe:/a:apache:tomcat).' } }]);
+  return c;
+}
+
+/** Does this affected-product row cover `version`? Ranges by the rule of the purl's ecosystem, else an exact CPE version, else the free text's tokens. */
+function affectsVersion(x: Advisory['affected'][number], version: string): boolean {
+  const scheme = schemeFor(/^pkg:([a-z0-9.+-]+)\//i.exec(x.purl ?? '')?.[1]);
+  if (x.versionStart || x.versionEnd) {
+    return inRange(version, { start: x.versionStart, startIncluding: x.versionStartIncluding, end: x.versionEnd, endIncluding: x.versionEndIncluding }, scheme);
+  }
+  const cpeVersion = x.cpe?.split(/(?<!\\):/)[5];
+  if (cpeVersion && cpeVersion !== '*' && cpeVersion !== '-') return compareVersions(version, cpeVersion.replace(/\\(.)/g, '$1'), scheme) === 0;
+  return (x.versionText ?? '').split(/[\s,、;]+/).includes(version);
+}
+
+/**
+ * Search restricted to advisories whose affected range for the chosen product (product id or CPE)
+ * contains `version`. Candidates are the product's advisories (at most 5,000, newest first); the
+ * version rules (semver, Debian, generic) live in version-check/versions.ts.
+ */
+async function searchVersion(svc: AdvisoriesService, f: SearchFilters, version: string, page: { offset: number; limit: number }) {
+  if (!f.productId && !f.cpe) {
+    throw validationFailed([{ field: 'version', message: { ja: 'バージョンで絞り込むには製品 ID または CPE 名も指定してください。', en: 'A version filter needs a product id or a CPE name.' } }]);
+  }
+  const all = await svc.search(f, { offset: 0, limit: 5000 });
+  const target = (x: Advisory['affected'][number]) => {
+    if (f.productId) return x.productId === f.productId;
+    const parts = (x.cpe ?? '').toLowerCase().split(/(?<!\\):/);
+    return parts[3] === f.cpe!.vendor && (!f.cpe!.product || parts[4] === f.cpe!.product);
+  };
+  const hits = all.items.filter((a) => a.affected.some((x) => target(x) && affectsVersion(x, version)));
+  return { total: hits.length, totalExact: true, items: hits.slice(page.offset, page.offset + page.limit) };
+}
+const VERSION_RE = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]{0,99}$/;
+function versionParam(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!VERSION_RE.test(raw)) throw validationFailed([{ field: 'version', message: { ja: 'バージョンの形式が正しくありません（英数字と . + ~ : _ - で 100 文字まで）。', en: 'Malformed version (letters, digits and . + ~ : _ -, up to 100 characters).' } }]);
+  return raw;
+}
 
 const iso = (v: Date | null) => (v ? new Date(v).toISOString() : null);
 export function toJson(a: Advisory) {
@@ -66,10 +116,33 @@ function decodeCursor(c: string): { at: Date; id: string } {
   }
 }
 
-/** Sends JSON with a strong ETag over the body; answers 304 to a matching If-None-Match. */
-function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown) {
+interface Rendered { json: string; etag: string }
+const render = (body: unknown): Rendered => {
   const json = JSON.stringify(body);
-  const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;
+  return { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"` };
+};
+
+/**
+ * The public JSON of single advisories, kept per process until any advisory changes: the database
+ * notifies 'advisories_changed' after every committed transaction that touched the advisories
+ * table (trigger of migration advisories_003), from any process, and this process's own writes
+ * clear it at once. The by-ID read is the hottest public request; most of it then costs no query.
+ */
+export class AdvisoryJsonCache {
+  private map = new Map<string, Rendered>();
+  constructor(private readonly max = 20_000) {}
+  get(id: string) { return this.map.get(id); }
+  set(id: string, v: Rendered) {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string); // oldest first
+    this.map.set(id, v);
+  }
+  clear() { this.map.clear(); }
+  get size() { return this.map.size; }
+}
+
+/** Sends JSON with a strong ETag over the body; answers 304 to a matching If-None-Match. */
+function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown | Rendered, pre = false) {
+  const { json, etag } = pre ? (body as Rendered) : render(body);
   reply.header('etag', etag).header('cache-control', 'public, max-age=60');
   const inm = req.headers['if-none-match'];
   if (inm && inm.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) return reply.code(304).send();
@@ -77,20 +150,25 @@ function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown) {
 }
 
 export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc: AdvisoriesService) {
+  const cache = new AdvisoryJsonCache();
+  svc.onChange(() => cache.clear());
+  const unlisten = await ctx.database.listen('advisories_changed', () => cache.clear());
+  app.addHook('onClose', async () => { await unlisten(); });
   app.get('/advisories', async (req, reply) => {
     const q = req.query as Record<string, string>;
     const query: Record<string, string> = {};
-    for (const k of ['q', 'cwe', 'severity', 'kev', 'vendorId', 'productId', 'from', 'to']) if (typeof q[k] === 'string' && q[k]) query[k] = q[k].slice(0, 200);
+    for (const k of ['q', 'cwe', 'severity', 'kev', 'vendorId', 'productId', 'cpe', 'version', 'from', 'to']) if (typeof q[k] === 'string' && q[k]) query[k] = q[k].slice(0, 200);
     const pageSize = 50;
     const page = Math.max(1, Math.min(10000, Number(q.page) || 1));
     const f: SearchFilters = {
       q: query.q, cwe: /^CWE-\d{1,5}$/i.test(query.cwe ?? '') ? query.cwe : undefined,
       severity: SEVERITIES.includes(query.severity ?? '') ? [query.severity as Severity] : undefined, kev: query.kev === '1' ? true : undefined,
       vendorId: Number(query.vendorId) > 0 ? Number(query.vendorId) : undefined, productId: Number(query.productId) > 0 ? Number(query.productId) : undefined,
-      from: day(query.from), to: day(query.to, true),
+      from: day(query.from), to: day(query.to, true), cpe: cpeFilter(query.cpe),
     };
-    const res = await svc.search(f, { offset: (page - 1) * pageSize, limit: pageSize });
-    return sendPage(reply, <SearchPage ctx={pageContext(req)} query={query} total={res.total} items={res.items} page={page} pageSize={pageSize} />);
+    const version = versionParam(query.version);
+    const res = version ? await searchVersion(svc, f, version, { offset: (page - 1) * pageSize, limit: pageSize }) : await svc.search(f, { offset: (page - 1) * pageSize, limit: pageSize });
+    return sendPage(reply, <SearchPage ctx={pageContext(req)} query={query} total={res.total} totalExact={res.totalExact} items={res.items} page={page} pageSize={pageSize} />);
   });
 
   app.get('/advisories/statistics', async (req, reply) => {
@@ -105,7 +183,14 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
     if (!/^JVNDB-\d{4}-\d{6}$/.test(id)) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
     const a = await svc.get(id);
     if (!a) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
-    return sendPage(reply, <AdvisoryPage ctx={pageContext(req)} a={a} revisions={await svc.revisions(a.id)} />);
+    const [revisions, statements, alerts] = await Promise.all([
+      svc.revisions(a.id), vendorStatements(ctx.db, a.id),
+      sql<{ alert_id: string; kind: 'alert' | 'emergency'; title_ja: string; title_en: string }>`
+        select al.alert_id, al.kind, al.title_ja, al.title_en from advisories_alert_links l join advisories_alerts al on al.id = l.alert_id
+        where l.advisory_id = ${a.id} and al.state in ('published', 'revised') order by al.first_published_at desc`.execute(ctx.db),
+    ]);
+    return sendPage(reply, <AdvisoryPage ctx={pageContext(req)} a={a} revisions={revisions} statements={statements}
+      alerts={alerts.rows.map((r) => ({ alertId: r.alert_id, kind: r.kind, title: { ja: r.title_ja, en: r.title_en } }))} />);
   });
 
   app.get('/api/v1/advisories', {
@@ -113,23 +198,26 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
       tags: ['advisories'], summary: 'Search or incrementally sync published advisories',
       description: 'Without search filters, advisories are ordered by their last change; follow `next` (a cursor) until it is null. `modifiedSince` returns only advisories changed at or after the instant.',
       querystring: ListQuery,
-      response: { 200: Type.Object({ items: Type.Array(AdvisorySchema), next: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer({ description: 'Search results only' })) }) },
+      response: { 200: Type.Object({ items: Type.Array(AdvisorySchema), next: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer({ description: 'Search results only: the number of matches, or 1,000 when there are more (then totalExact is false)' })),
+        totalExact: Type.Optional(Type.Boolean({ description: 'Search results only: false when more than 1,000 advisories match' })) }) },
     },
   }, async (req, reply) => {
     const q = req.query as Static<typeof ListQuery>;
     const limit = q.limit ?? 100;
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const filtered = q.q || q.vendorId || q.productId || q.cwe || q.severity || q.kev !== undefined || q.from || q.to;
+    const filtered = q.q || q.vendorId || q.productId || q.cwe || q.severity || q.kev !== undefined || q.from || q.to || q.cpe || q.version;
     let items: Advisory[];
     if (filtered) {
       // Search: the cursor is an offset; results are ordered by public date.
       if (after) throw validationFailed([{ field: 'cursor', message: { ja: '検索条件と cursor は併用できません（offset を使います）。', en: 'Use cursor only for sync listings.' } }]);
       const offset = q.offset ?? 0;
-      const res = await svc.search({
+      const f: SearchFilters = {
         q: q.q, vendorId: q.vendorId, productId: q.productId, cwe: q.cwe, severity: q.severity?.split(',') as Severity[] | undefined, kev: q.kev,
-        from: day(q.from), to: day(q.to, true),
-      }, { offset, limit });
-      return sendWithEtag(req, reply, { items: res.items.map(toJson), next: null, total: res.total });
+        from: day(q.from), to: day(q.to, true), cpe: cpeFilter(q.cpe),
+      };
+      const version = versionParam(q.version);
+      const res = version ? await searchVersion(svc, f, version, { offset, limit }) : await svc.search(f, { offset, limit });
+      return sendWithEtag(req, reply, { items: res.items.map(toJson), next: null, total: res.total, totalExact: res.totalExact });
     }
     items = await svc.listChanged({ modifiedSince: q.modifiedSince ? new Date(q.modifiedSince) : undefined, after, limit });
     return sendWithEtag(req, reply, { items: items.map(toJson), next: items.length === limit ? encodeCursor(items[items.length - 1]) : null });
@@ -138,9 +226,15 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
   app.get('/api/v1/advisories/:id', {
     schema: { tags: ['advisories'], summary: 'One published advisory by JVNDB ID', params: Type.Object({ id: Type.String({ pattern: '^JVNDB-\\d{4}-\\d{6}$' }) }), response: { 200: AdvisorySchema } },
   }, async (req, reply) => {
-    const a = await svc.get((req.params as { id: string }).id);
-    if (!a) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
-    return sendWithEtag(req, reply, toJson(a));
+    const id = (req.params as { id: string }).id;
+    let hit = cache.get(id);
+    if (!hit) {
+      const a = await svc.get(id);
+      if (!a) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
+      hit = render(toJson(a));
+      cache.set(id, hit);
+    }
+    return sendWithEtag(req, reply, hit, true);
   });
 
   // Staff JSON endpoints (session + permission). The body is an AdvisoryInput.

@@ -41,11 +41,21 @@ export interface Advisory extends ValidAdvisory {
   affected: Array<ValidAdvisory['affected'][number] & { vendorId: number; productId: number }>;
 }
 export interface Revision { revision: number; at: Date; actor: string; kind: string; note: string }
-export interface ImportError { index: number; path: string; message: string }
-export interface ImportResult { created: number; updated: number; unchanged: number; stale: number; errors: ImportError[] }
+export interface ImportError { index: number; path: string; message: string; /** Japanese message, when the check has one. */ messageJa?: string; /** Line in the source (XML, JSON lines). */ line?: number }
+export interface ImportResult {
+  created: number; updated: number; unchanged: number; stale: number; errors: ImportError[];
+  /** Records deliberately not imported (REJECTED CVE records). */ skipped?: number;
+  /** Errors in total (the list is capped). */ errorCount?: number;
+  /** The provenance row (advisories_import_runs). */ runId?: string;
+}
+
+/** Search results are counted exactly up to this many; see AdvisoriesService.search. */
+export const SEARCH_COUNT_CAP = 1000;
 
 export interface SearchFilters {
   q?: string; vendorId?: number; productId?: number; cwe?: string; severity?: Severity[]; kev?: boolean;
+  /** CPE vendor and product (from a CPE 2.3 name or 2.2 URI; see parseCpeFilter). */
+  cpe?: { vendor: string; product: string | null };
   from?: Date; to?: Date; includeUnpublished?: boolean;
 }
 
@@ -57,12 +67,20 @@ export interface AdvisoriesService {
   createDraftFromCase(record: CaseRecord, actor: Actor, trx: Executor): Promise<void>;
   get(idOrJvndb: string, opts?: { includeUnpublished?: boolean }): Promise<Advisory | null>;
   revisions(id: string): Promise<Revision[]>;
-  search(f: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; items: Advisory[] }>;
+  /**
+   * Matching advisories, newest public date first. `total` is exact up to SEARCH_COUNT_CAP; above it
+   * `total` is the cap and `totalExact` false (counting 60,000 matches of a common word costs ~0.4 s).
+   */
+  search(f: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; totalExact: boolean; items: Advisory[] }>;
   /** Published advisories ordered by (updatedAt, id), after a cursor; for incremental sync. */
   listChanged(opts: { modifiedSince?: Date; after?: { at: Date; id: string }; limit: number }): Promise<Advisory[]>;
   vendors(): Promise<Array<{ id: number; name: string; products: number }>>;
   importKev(doc: unknown, actor: Actor): Promise<ImportResult>;
   importNvd(doc: unknown, actor: Actor): Promise<ImportResult>;
+  /** Bulk import of parsed records of one format (NVD items `{cve}`, KEV entries, CVE 5 records, HND Vulinfo nodes, OKA documents); idempotent, batched. */
+  importRecords(format: ImportFormatName, records: Iterable<unknown> | AsyncIterable<unknown>, actor: Actor, info?: { fileName?: string; sha256?: string; size?: number }): Promise<ImportResult>;
+  /** Called (synchronously, inside the writing transaction) whenever this process changes an advisory. */
+  onChange(listener: () => void): void;
   registeredBetween(from: Date, to: Date): Promise<number>;
   registeredBefore(at: Date): Promise<number>;
   /** 登録件数 per month of a fiscal year (April first) and the cumulative total at its end. */
@@ -70,6 +88,18 @@ export interface AdvisoriesService {
 }
 
 // ---------------------------------------------------------------- validation
+
+/** Vendor and product of a CPE 2.3 formatted string or a CPE 2.2 URI used as a search filter; null if malformed. */
+export function parseCpeFilter(raw: string): { vendor: string; product: string | null } | null {
+  const s = raw.trim().toLowerCase();
+  let parts: string[];
+  if (s.startsWith('cpe:2.3:')) parts = s.slice(8).split(/(?<!\\):/);
+  else if (s.startsWith('cpe:/')) parts = s.slice(5).split(':');
+  else return null;
+  const [part, vendor, product] = parts;
+  if (!part || !/^[aho*]$/.test(part) || !vendor || vendor === '*' || vendor === '-' || !/^[^\s]{1,200}$/.test(vendor)) return null;
+  return { vendor, product: product && product !== '*' && product !== '-' ? product : null };
+}
 
 const CVE_RE = /^CVE-\d{4}-\d{4,}$/;
 const JVN_RE = /^JVN(VU)?#\d{6,8}$/;
@@ -149,13 +179,13 @@ export function validateAdvisory(input: AdvisoryInput): { valid: ValidAdvisory; 
   };
 }
 
-function maxSeverity(cvss: CvssResult[]): Severity | null {
+export function maxSeverity(cvss: CvssResult[]): Severity | null {
   let best: Severity | null = null;
   for (const c of cvss) if (!best || SEV_ORDER.indexOf(c.severity) > SEV_ORDER.indexOf(best)) best = c.severity;
   return best;
 }
 const hashOf = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-const searchTextOf = (v: ValidAdvisory, jvndb: string | null) =>
+export const searchTextOf = (v: ValidAdvisory, jvndb: string | null) =>
   [jvndb ?? '', ...v.cveIds, ...v.jvnIds, v.title.ja, v.title.en, v.overview.ja, v.overview.en, ...v.affected.map((a) => `${a.vendor} ${a.product}`)].join(' ').toLowerCase();
 
 // ---------------------------------------------------------------- service
@@ -170,8 +200,34 @@ interface Row {
 const actorName = (a: Actor) => a.userId ?? a.displayName;
 const dateOnly = (v: string | Date | null) => (v == null ? null : typeof v === 'string' ? v.slice(0, 10) : new Date(v.getTime() - v.getTimezoneOffset() * 60000).toISOString().slice(0, 10));
 
+interface CvssRow { advisory_id?: string; version: string; vector: string; base_score: number; severity: Severity }
+interface AffectedRow {
+  advisory_id?: string; product_id: number; vendor_id: number; vendor: string; product: string; cpe23: string | null; version_text: string | null;
+  version_start: string | null; start_including: boolean | null; version_end: string | null; end_including: boolean | null; purl: string | null;
+}
+interface RefRow { advisory_id?: string; url: string; type: string; title: string | null }
+
+function build(r: Row, cv: CvssRow[], af: AffectedRow[], rf: RefRow[]): Advisory {
+  return {
+    id: r.id, jvndbId: r.jvndb_id, state: r.state, severity: r.severity,
+    title: { ja: r.title_ja, en: r.title_en }, overview: { ja: r.overview_ja, en: r.overview_en },
+    impact: { ja: r.impact_ja, en: r.impact_en }, solution: { ja: r.solution_ja, en: r.solution_en },
+    cveIds: r.cve_ids, jvnIds: r.jvn_ids, cweIds: r.cwe_ids,
+    cvss: cv.map((c) => ({ version: c.version as CvssResult['version'], vector: c.vector, baseScore: Number(c.base_score), severity: c.severity })),
+    affected: af.map((a) => ({
+      vendor: a.vendor, product: a.product, vendorId: a.vendor_id, productId: a.product_id, cpe: a.cpe23, purl: a.purl, versionText: a.version_text,
+      versionStart: a.version_start, versionStartIncluding: a.start_including, versionEnd: a.version_end, versionEndIncluding: a.end_including,
+    })),
+    references: rf.map((x) => ({ url: x.url, type: x.type, title: x.title })),
+    publicDate: r.public_date, firstPublishedAt: r.first_published_at, modifiedAt: r.modified_at, kev: r.kev, kevAdded: dateOnly(r.kev_added),
+    source: r.source, sourceRef: r.source_ref, revision: r.revision, updatedAt: r.updated_at,
+  };
+}
+
 export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
   const db = () => ctx.db;
+  const listeners: Array<() => void> = [];
+  const changed = () => { for (const l of listeners) l(); };
 
   function need(actor: Actor, perm: string) {
     if (actor.kind !== 'system' && !actor.permissions.has(perm)) throw forbidden();
@@ -189,26 +245,25 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [cv, af, rf] = await Promise.all([
-      sql<{ advisory_id: string; version: string; vector: string; base_score: number; severity: Severity }>`select * from advisories_cvss where advisory_id = any(${ids}::uuid[]) order by version desc`.execute(trx),
-      sql<{ advisory_id: string; sort: number; product_id: number; vendor_id: number; vendor: string; product: string; cpe23: string | null; version_text: string | null; version_start: string | null; start_including: boolean | null; version_end: string | null; end_including: boolean | null; purl: string | null }>`
+      sql<CvssRow>`select * from advisories_cvss where advisory_id = any(${ids}::uuid[]) order by version desc`.execute(trx),
+      sql<AffectedRow>`
         select a.*, p.vendor_id, v.name as vendor, p.name as product from advisories_affected a join advisories_products p on p.id = a.product_id join advisories_vendors v on v.id = p.vendor_id
         where a.advisory_id = any(${ids}::uuid[]) order by a.sort`.execute(trx),
-      sql<{ advisory_id: string; url: string; type: string; title: string | null }>`select * from advisories_references where advisory_id = any(${ids}::uuid[]) order by sort`.execute(trx),
+      sql<RefRow>`select * from advisories_references where advisory_id = any(${ids}::uuid[]) order by sort`.execute(trx),
     ]);
-    return rows.map((r) => ({
-      id: r.id, jvndbId: r.jvndb_id, state: r.state, severity: r.severity,
-      title: { ja: r.title_ja, en: r.title_en }, overview: { ja: r.overview_ja, en: r.overview_en },
-      impact: { ja: r.impact_ja, en: r.impact_en }, solution: { ja: r.solution_ja, en: r.solution_en },
-      cveIds: r.cve_ids, jvnIds: r.jvn_ids, cweIds: r.cwe_ids,
-      cvss: cv.rows.filter((c) => c.advisory_id === r.id).map((c) => ({ version: c.version as CvssResult['version'], vector: c.vector, baseScore: Number(c.base_score), severity: c.severity })),
-      affected: af.rows.filter((a) => a.advisory_id === r.id).map((a) => ({
-        vendor: a.vendor, product: a.product, vendorId: a.vendor_id, productId: a.product_id, cpe: a.cpe23, purl: a.purl, versionText: a.version_text,
-        versionStart: a.version_start, versionStartIncluding: a.start_including, versionEnd: a.version_end, versionEndIncluding: a.end_including,
-      })),
-      references: rf.rows.filter((x) => x.advisory_id === r.id).map((x) => ({ url: x.url, type: x.type, title: x.title })),
-      publicDate: r.public_date, firstPublishedAt: r.first_published_at, modifiedAt: r.modified_at, kev: r.kev, kevAdded: dateOnly(r.kev_added),
-      source: r.source, sourceRef: r.source_ref, revision: r.revision, updatedAt: r.updated_at,
-    }));
+    return rows.map((r) => build(r, cv.rows.filter((c) => c.advisory_id === r.id), af.rows.filter((a) => a.advisory_id === r.id), rf.rows.filter((x) => x.advisory_id === r.id)));
+  }
+
+  /** One advisory with its children in a single round trip through advisories_doc() (plans cached per connection). */
+  async function getJoined(id: string, trx: Executor): Promise<Advisory | null> {
+    const raw = (await sql<{ d: unknown }>`select advisories_doc(${id}) as d`.execute(trx)).rows[0]?.d;
+    if (!raw) return null;
+    const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { row: Row & Record<string, unknown>; cvss: CvssRow[]; affected: AffectedRow[]; refs: RefRow[] };
+    const r = doc.row;
+    // Timestamps arrive as ISO strings inside JSON.
+    const at = (v: unknown) => (v == null ? null : new Date(v as string));
+    const row: Row = { ...r, public_date: at(r.public_date), first_published_at: at(r.first_published_at), modified_at: at(r.modified_at), updated_at: at(r.updated_at)! };
+    return build(row, doc.cvss, doc.affected, doc.refs);
   }
 
   async function productId(trx: Executor, vendor: string, product: string, cpe: string | null): Promise<number> {
@@ -238,6 +293,7 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     publish?: boolean; kev?: { added: string | null };
   }): Promise<string> {
     const { v } = opts;
+    changed();
     const now = new Date();
     let id = opts.id;
     let jvndb: string | null = null;
@@ -295,6 +351,7 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
       const cur = await rowById(id, trx, true);
       if (!cur) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
       if (!from.includes(cur.state)) throw new AppError(409, 'invalid_state', { ja: `現在の状態（${cur.state}）ではこの操作はできません。`, en: `Not possible in state ${cur.state}.` });
+      changed();
       const now = new Date();
       let jvndb = cur.jvndb_id;
       if (to === 'published' && !jvndb) jvndb = await nextJvndb(trx, now);
@@ -310,53 +367,19 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     });
   }
 
+  // Imports run through the bulk engine in importers/ (loaded on first use: it imports this file).
   function importer(kind: 'kev' | 'nvd') {
     return async (doc: unknown, actor: Actor): Promise<ImportResult> => {
       need(actor, PERM.import);
-      const res: ImportResult = { created: 0, updated: 0, unchanged: 0, stale: 0, errors: [] };
-      const list = (doc as { vulnerabilities?: unknown })?.vulnerabilities;
-      if (!Array.isArray(list)) throw new AppError(422, 'invalid_import', { ja: '"vulnerabilities" 配列がありません。', en: 'The document has no "vulnerabilities" array.' });
-      for (let index = 0; index < list.length; index++) {
-        const base = `vulnerabilities[${index}]`;
-        try {
-          const mapped = kind === 'kev' ? mapKev(list[index], base) : mapNvd(list[index], base);
-          const { valid, errors } = validateAdvisory(mapped.input);
-          if (errors.length) { for (const e of errors) res.errors.push({ index, path: `${base}/${e.field}`, message: e.message.en }); continue; }
-          const outcome = await db().transaction().execute((trx) => applyImport(trx, kind, mapped, valid, actor));
-          res[outcome]++;
-        } catch (e) {
-          if (e instanceof ImportRecordError) res.errors.push({ index, path: e.path, message: e.message });
-          else if (e instanceof AppError) res.errors.push({ index, path: base, message: e.text.en });
-          else throw e;
-        }
-      }
-      return res;
+      const { recordsOfDoc } = await import('./importers/sources.js');
+      const list = recordsOfDoc(kind, doc, kind === 'kev' ? 'KEV' : 'NVD');
+      return importRecordsOf(kind, list.map((r, index) => ({ index, ...r })), actor);
     };
   }
-
-  async function applyImport(trx: Executor, kind: 'kev' | 'nvd', m: Mapped, valid: ValidAdvisory, actor: Actor): Promise<'created' | 'updated' | 'unchanged' | 'stale'> {
-    const found = (await sql<Row>`select * from advisories where ${m.cve} = any(cve_ids) order by (source_ref = ${m.cve}) desc, first_published_at nulls last limit 1 for update`.execute(trx)).rows[0];
-    const hash = hashOf(valid);
-    if (kind === 'kev') {
-      if (found) {
-        if (found.kev && dateOnly(found.kev_added) === m.kevAdded) return 'unchanged';
-        await sql`update advisories set kev = true, kev_added = ${m.kevAdded}::date, revision = revision + 1, updated_at = now(), modified_at = now() where id = ${found.id}`.execute(trx);
-        await appendRevision(trx, found.id, found.revision + 1, actor, 'kev_flagged', `CISA KEV ${m.kevAdded}`, new Date());
-        await ctx.audit.record({ action: 'advisories.kev_flagged', actor, subjectType: 'advisory', subjectId: found.id, details: { cve: m.cve, dateAdded: m.kevAdded } }, trx);
-        return 'updated';
-      }
-      await write(trx, { id: null, v: valid, state: 'published', publish: true, actor, kind: 'imported', note: 'CISA KEV', source: 'kev', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: { added: m.kevAdded } });
-      return 'created';
-    }
-    if (found) {
-      if (found.source === 'nvd' && found.content_hash === hash && (m.kevAdded === null || dateOnly(found.kev_added) === m.kevAdded)) return 'unchanged';
-      if (found.source === 'nvd' && found.source_version && m.version && found.source_version > m.version) return 'stale';
-      if (found.source !== 'nvd' && found.source !== 'kev') return 'unchanged'; // staff-curated advisories are never overwritten by imports
-      await write(trx, { id: found.id, v: valid, state: 'revised', actor, kind: 'imported', note: `NVD ${m.version ?? ''}`, source: 'nvd', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: m.kevAdded ? { added: m.kevAdded } : undefined });
-      return 'updated';
-    }
-    await write(trx, { id: null, v: valid, state: 'published', publish: true, actor, kind: 'imported', note: 'NVD', source: 'nvd', sourceRef: m.cve, sourceVersion: m.version, contentHash: hash, kev: m.kevAdded ? { added: m.kevAdded } : undefined });
-    return 'created';
+  async function importRecordsOf(format: ImportFormatName, records: Iterable<{ index: number; path: string; raw: unknown }> | AsyncIterable<{ index: number; path: string; raw: unknown }>, actor: Actor, info: { fileName?: string; sha256?: string; size?: number } = {}): Promise<ImportResult> {
+    need(actor, PERM.import);
+    const { runImport } = await import('./importers/engine.js');
+    return runImport(ctx, records, { actor, format, ...info });
   }
 
   async function searchWhere(f: SearchFilters) {
@@ -376,6 +399,10 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     if (f.to) conds.push(sql`a.public_date < ${f.to}`);
     if (f.productId) conds.push(sql`exists (select 1 from advisories_affected x where x.advisory_id = a.id and x.product_id = ${f.productId})`);
     if (f.vendorId) conds.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id where x.advisory_id = a.id and p.vendor_id = ${f.vendorId})`);
+    if (f.cpe) {
+      conds.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id join advisories_vendors v on v.id = p.vendor_id
+        where x.advisory_id = a.id and v.cpe_vendor = ${f.cpe.vendor} ${f.cpe.product ? sql`and p.cpe_product = ${f.cpe.product}` : sql``})`);
+    }
     return sql.join(conds, sql` and `);
   }
 
@@ -429,9 +456,9 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     },
 
     async get(idOrJvndb, opts = {}) {
-      const row = await rowById(idOrJvndb, db());
-      if (!row || (!opts.includeUnpublished && row.state !== 'published' && row.state !== 'revised')) return null;
-      return (await hydrate([row], db()))[0];
+      const a = await getJoined(idOrJvndb, db());
+      if (!a || (!opts.includeUnpublished && a.state !== 'published' && a.state !== 'revised')) return null;
+      return a;
     },
     async revisions(id) {
       const r = await sql<{ revision: number; at: Date; actor: string; kind: string; note: string }>`select revision, at, actor, kind, note from advisories_revisions where advisory_id = ${id} order by revision`.execute(db());
@@ -439,11 +466,17 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     },
     async search(f, page) {
       const where = await searchWhere(f);
-      const [count, rows] = await Promise.all([
-        sql<{ n: number }>`select count(*)::int as n from advisories a where ${where}`.execute(db()),
-        sql<Row>`select a.* from advisories a where ${where} order by a.public_date desc nulls last, a.jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}`.execute(db()),
-      ]);
-      return { total: Number(count.rows[0].n), items: await hydrate(rows.rows, db()) };
+      // Count up to the cap first: it tells which plan fits. Few matches: filter first (trigram and
+      // GIN indexes), then sort them — forced by a materialised CTE, as the planner's estimate for
+      // LIKE is poor and it would otherwise walk the date index past most rows. Many matches: walk
+      // the (public_date, jvndb_id) index of published advisories and stop after the page.
+      const counted = Number((await sql<{ n: number }>`select count(*)::int as n from (select 1 from advisories a where ${where} limit ${SEARCH_COUNT_CAP + 1}) x`.execute(db())).rows[0].n);
+      const exact = counted <= SEARCH_COUNT_CAP;
+      const order = sql`order by public_date desc nulls last, jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}`;
+      const rows = exact
+        ? await sql<Row>`with m as materialized (select a.* from advisories a where ${where}) select * from m ${order}`.execute(db())
+        : await sql<Row>`select a.* from advisories a where ${where} ${order}`.execute(db());
+      return { total: exact ? counted : SEARCH_COUNT_CAP, totalExact: exact, items: await hydrate(rows.rows, db()) };
     },
     async listChanged(opts) {
       const conds = [sql`state in ('published', 'revised')`];
@@ -458,11 +491,16 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     },
     importKev: importer('kev'),
     importNvd: importer('nvd'),
+    async importRecords(format, records, actor, info) {
+      async function* numbered() { let index = 0; for await (const raw of records) { yield { index, path: `[${index}]`, raw }; index++; } }
+      return importRecordsOf(format, numbered(), actor, info);
+    },
     async registeredBetween(from, to) {
       const r = await sql<{ n: number }>`select count(*)::int as n from advisories where first_published_at >= ${from} and first_published_at < ${to}`.execute(db());
       return Number(r.rows[0].n);
     },
     registeredBefore,
+    onChange(listener) { listeners.push(listener); },
     async monthly(fy) {
       const p = fiscalYear(fy);
       const r = await sql<{ y: number; m: number; n: number }>`
@@ -479,91 +517,5 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
 
 // ---------------------------------------------------------------- import mappings
 
-class ImportRecordError extends Error { constructor(readonly path: string, message: string) { super(message); } }
-interface Mapped { cve: string; version: string | null; kevAdded: string | null; input: AdvisoryInput }
-
-function obj(v: unknown, path: string): Record<string, unknown> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ImportRecordError(path, 'expected an object');
-  return v as Record<string, unknown>;
-}
-function reqStr(o: Record<string, unknown>, k: string, path: string): string {
-  const v = o[k];
-  if (typeof v !== 'string' || !v.trim()) throw new ImportRecordError(`${path}/${k}`, `"${k}" must be a non-empty string`);
-  return v.trim();
-}
-const optStr = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-const isoDay = (v: string, path: string) => { if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new ImportRecordError(path, `not a date: ${v}`); return v; };
-
-/** A CISA KEV catalogue entry (known_exploited_vulnerabilities.json). */
-function mapKev(raw: unknown, path: string): Mapped {
-  const o = obj(raw, path);
-  const cve = reqStr(o, 'cveID', path);
-  if (!CVE_RE.test(cve)) throw new ImportRecordError(`${path}/cveID`, `not a CVE ID: ${cve}`);
-  const dateAdded = isoDay(reqStr(o, 'dateAdded', path), `${path}/dateAdded`);
-  const cwes = Array.isArray(o.cwes) ? o.cwes.filter((c): c is string => typeof c === 'string') : [];
-  const notes = optStr(o.notes) ?? '';
-  const refs = [...notes.matchAll(/https?:\/\/[^\s;]+/g)].map((m) => ({ url: m[0], type: 'advisory' }));
-  return {
-    cve, version: dateAdded, kevAdded: dateAdded,
-    input: {
-      title: { en: reqStr(o, 'vulnerabilityName', path) }, overview: { en: optStr(o.shortDescription) ?? '' }, solution: { en: optStr(o.requiredAction) ?? '' },
-      cveIds: [cve], cweIds: cwes,
-      affected: [{ vendor: reqStr(o, 'vendorProject', path), product: reqStr(o, 'product', path) }],
-      references: refs, publicDate: dateAdded,
-    },
-  };
-}
-
-interface NvdMetric { cvssData?: { vectorString?: string }; type?: string }
-/** One item of an NVD CVE API 2.0 page: `{cve: {id, published, lastModified, descriptions, metrics, weaknesses, configurations, references}}`. */
-function mapNvd(raw: unknown, path: string): Mapped {
-  const item = obj(raw, path);
-  const p = `${path}/cve`;
-  const c = obj(item.cve, p);
-  const cve = reqStr(c, 'id', p);
-  if (!CVE_RE.test(cve)) throw new ImportRecordError(`${p}/id`, `not a CVE ID: ${cve}`);
-  const lastModified = reqStr(c, 'lastModified', p);
-  const published = reqStr(c, 'published', p);
-  const descs = Array.isArray(c.descriptions) ? (c.descriptions as Array<{ lang?: string; value?: string }>) : [];
-  const en = descs.find((d) => d.lang === 'en')?.value?.trim() ?? '';
-  const ja = descs.find((d) => d.lang === 'ja')?.value?.trim() ?? '';
-  const metrics = (c.metrics && typeof c.metrics === 'object' ? c.metrics : {}) as Record<string, NvdMetric[] | undefined>;
-  const vectors: string[] = [];
-  for (const k of ['cvssMetricV40', 'cvssMetricV31', 'cvssMetricV30', 'cvssMetricV2']) {
-    const list = metrics[k] ?? [];
-    const m = list.find((x) => x.type === 'Primary') ?? list[0];
-    const vs = m?.cvssData?.vectorString;
-    if (vs) vectors.push(k === 'cvssMetricV2' && !vs.startsWith('CVSS:') ? vs : vs);
-  }
-  const cwes = new Set<string>();
-  for (const w of (Array.isArray(c.weaknesses) ? c.weaknesses : []) as Array<{ description?: Array<{ value?: string }> }>) for (const d of w.description ?? []) if (d.value) cwes.add(d.value);
-  const affected: AffectedInput[] = [];
-  const configs = (Array.isArray(c.configurations) ? c.configurations : []) as Array<{ nodes?: Array<{ cpeMatch?: Array<Record<string, unknown>> }> }>;
-  configs.forEach((cfg) => cfg.nodes?.forEach((n) => n.cpeMatch?.forEach((m) => {
-    if (m.vulnerable === false || typeof m.criteria !== 'string') return;
-    const parts = m.criteria.split(/(?<!\\):/);
-    const unesc = (s: string | undefined) => (s ?? '').replace(/\\(.)/g, '$1').replace(/_/g, ' ');
-    const ver = parts[5];
-    const exact = ver && ver !== '*' && ver !== '-' ? ver : null;
-    const start = optStr(m.versionStartIncluding) ?? optStr(m.versionStartExcluding) ?? exact;
-    const end = optStr(m.versionEndIncluding) ?? optStr(m.versionEndExcluding) ?? exact;
-    affected.push({
-      vendor: unesc(parts[3]), product: unesc(parts[4]), cpe: m.criteria,
-      versionStart: start, versionStartIncluding: start ? !m.versionStartExcluding : null,
-      versionEnd: end, versionEndIncluding: end ? !m.versionEndExcluding : null,
-    });
-  })));
-  const refs = ((Array.isArray(c.references) ? c.references : []) as Array<{ url?: string; tags?: string[] }>).map((r) => ({
-    url: r.url ?? '', type: r.tags?.includes('Patch') ? 'patch' : r.tags?.includes('Exploit') ? 'exploit' : r.tags?.includes('Vendor Advisory') ? 'vendor' : r.tags?.includes('Mitigation') ? 'mitigation' : 'advisory',
-  }));
-  const firstSentence = (s: string) => { const m = s.match(/^(.{20,200}?[.。])\s/); return m ? m[1] : s.slice(0, 200); };
-  const kev = optStr(c.cisaExploitAdd);
-  return {
-    cve, version: lastModified, kevAdded: kev,
-    input: {
-      title: { en: en ? `${cve}: ${firstSentence(en)}` : cve, ja: ja ? firstSentence(ja) : '' }, overview: { en, ja },
-      solution: { en: optStr(c.cisaRequiredAction) ?? '' },
-      cveIds: [cve], cweIds: [...cwes], cvss: vectors, affected, references: refs, publicDate: published.length === 23 || !/Z$|[+-]\d\d:\d\d$/.test(published) ? `${published}Z` : published,
-    },
-  };
-}
+// The format mappings (NVD, KEV, CVE JSON 5, MyJVN HND/OKA) and the bulk writer live in importers/.
+export type ImportFormatName = 'nvd' | 'kev' | 'cve5' | 'hnd' | 'oka';

@@ -38,6 +38,9 @@ const CSP = {
   formAction: ["'self'"],
 };
 
+/** The header value, built once: helmet's CSP middleware re-parses its directives on every request. */
+const CSP_HEADER = Object.entries(CSP).map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} ${v.join(' ')}`).join('; ');
+
 export async function createHttpApp(config: Config, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -50,7 +53,7 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
     hsts: config.secureCookies,
   });
@@ -85,10 +88,26 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
 
   app.decorateRequest('lang', 'ja');
   app.decorateRequest('actor', null as never);
-  app.decorateRequest('csrfToken', '');
+  // The CSRF token (and its seed cookie) is made on first use, i.e. when a page with a form is
+  // rendered: API calls, feeds and embeddable widgets neither compute it nor receive a cookie.
+  app.decorateRequest('csrfReply', null);
+  app.decorateRequest('csrfCache', null);
+  app.decorateRequest('csrfToken', {
+    getter(this: FastifyRequest) {
+      if (this.csrfCache !== null) return this.csrfCache;
+      let seed = this.cookies[CSRF_COOKIE];
+      if (!seed || seed.length < 16) {
+        seed = newCsrfSeed();
+        this.csrfReply?.setCookie(CSRF_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+        this.cookies[CSRF_COOKIE] = seed;
+      }
+      return (this.csrfCache = csrfToken(config.secret, seed));
+    },
+  });
   app.decorateRequest('sessionId', null);
 
   app.addHook('onRequest', async (req, reply) => {
+    reply.header('content-security-policy', CSP_HEADER); // routes that serve other content (downloads, the icat frame) replace it
     req.actor = PUBLIC_ACTOR;
     const q = req.query as Record<string, unknown> | undefined;
     const fromQuery = parseLang(q?.lang);
@@ -97,13 +116,7 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
       reply.setCookie('mamori_lang', fromQuery, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, secure: config.secureCookies });
     }
     req.lang = lang;
-    let seed = req.cookies[CSRF_COOKIE];
-    if (!seed || seed.length < 16) {
-      seed = newCsrfSeed();
-      reply.setCookie(CSRF_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
-      req.cookies[CSRF_COOKIE] = seed;
-    }
-    req.csrfToken = csrfToken(config.secret, seed);
+    req.csrfReply = reply;
   });
 
   // Forms (url-encoded or multipart) must carry the token; JSON cannot be sent cross-site without

@@ -10,7 +10,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     lang: Lang;
     actor: Actor;
-    csrfToken: string;
+    /** Computed on first read (see app.ts); reading it sets the seed cookie if the client has none. */
+    readonly csrfToken: string;
+    csrfReply: import('fastify').FastifyReply | null;
+    csrfCache: string | null;
     sessionId: string | null;
   }
   interface FastifyInstance {

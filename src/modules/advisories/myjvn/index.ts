@@ -11,8 +11,8 @@ export const part: AdvisoriesPart = {
     async up(db) {
       // getVulnOverviewList pages published advisories by last change; counts use the same ranges.
       await sql`create index advisories_myjvn_modified on advisories (modified_at desc, jvndb_id desc) where state in ('published', 'revised')`.execute(db);
-      await sql`create index advisories_myjvn_public on advisories (public_date) where state in ('published', 'revised')`.execute(db);
-      await sql`create index advisories_myjvn_created on advisories (first_published_at) where state in ('published', 'revised')`.execute(db);
+      // Ranges of public_date and first_published_at use the core's advisories_public_order and
+      // advisories_first_published indexes (every index slows the bulk import down).
       await sql`create index advisories_myjvn_cvss on advisories_cvss (version, severity, advisory_id)`.execute(db);
       // getVendorList / getProductList order by name.
       await sql`create index advisories_myjvn_vendor_name on advisories_vendors (name, id)`.execute(db);
