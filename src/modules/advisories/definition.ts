@@ -30,7 +30,7 @@ export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
     ...merged((p) => p.permissions),
     [PERM.write]: { roles: ['analyst', 'publisher'], description: { ja: '脆弱性対策情報の作成・編集', en: 'Write advisories' } },
     [PERM.publish]: { roles: ['publisher'], description: { ja: '脆弱性対策情報の公開・改訂', en: 'Publish and revise advisories' } },
-    [PERM.import]: { roles: ['publisher'], description: { ja: '外部データ（NVD・KEV）の取り込み', en: 'Import NVD and KEV data' } },
+    [PERM.import]: { roles: ['publisher'], description: { ja: '外部データ（NVD・CVE JSON 5・MyJVN HND/OKA・KEV）の取り込み', en: 'Import NVD, CVE JSON 5, MyJVN HND/OKA and KEV data' } },
   },
   service: (ctx) => createAdvisoriesService(ctx),
   async routes(app, ctx) {

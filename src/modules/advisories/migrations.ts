@@ -125,5 +125,11 @@ export const advisoryMigrations: Migration[] = [{
   async up(db) {
     for (const ix of ['advisories_cves', 'advisories_jvns', 'advisories_cwes']) await sql`alter index ${sql.id(ix)} set (fastupdate = off)`.execute(db);
   },
+}, {
+  // Known-exploited advisories are few (≈1,400 of 300,000): the KEV filter reads them by this index.
+  id: 'advisories_007_kev',
+  async up(db) {
+    await sql`create index advisories_kev on advisories (public_date desc) where kev`.execute(db);
+  },
 }];
 

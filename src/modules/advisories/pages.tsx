@@ -13,7 +13,7 @@ const SEVS: Severity[] = ['critical', 'high', 'medium', 'low', 'none'];
 export function SearchPage(props: { ctx: PageContext; query: Record<string, string>; total: number; totalExact: boolean; items: Advisory[]; page: number; pageSize: number }) {
   const { lang } = props.ctx; const q = props.query;
   const J = lang === 'ja';
-  // Above 1,000 matches the count is not exact: offer the next page while pages are full.
+  // Above 5,000 matches the count is not exact: offer the next page while pages are full.
   const pages = props.totalExact ? Math.max(1, Math.ceil(props.total / props.pageSize)) : props.items.length === props.pageSize ? props.page + 1 : props.page;
   const link = (page: number) => `/advisories?${new URLSearchParams({ ...q, page: String(page) }).toString()}`;
   return (

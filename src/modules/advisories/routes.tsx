@@ -198,8 +198,8 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
       tags: ['advisories'], summary: 'Search or incrementally sync published advisories',
       description: 'Without search filters, advisories are ordered by their last change; follow `next` (a cursor) until it is null. `modifiedSince` returns only advisories changed at or after the instant.',
       querystring: ListQuery,
-      response: { 200: Type.Object({ items: Type.Array(AdvisorySchema), next: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer({ description: 'Search results only: the number of matches, or 1,000 when there are more (then totalExact is false)' })),
-        totalExact: Type.Optional(Type.Boolean({ description: 'Search results only: false when more than 1,000 advisories match' })) }) },
+      response: { 200: Type.Object({ items: Type.Array(AdvisorySchema), next: Type.Union([Type.String(), Type.Null()]), total: Type.Optional(Type.Integer({ description: 'Search results only: the number of matches, or 5,000 when there are more (then totalExact is false)' })),
+        totalExact: Type.Optional(Type.Boolean({ description: 'Search results only: false when more than 5,000 advisories match' })) }) },
     },
   }, async (req, reply) => {
     const q = req.query as Static<typeof ListQuery>;

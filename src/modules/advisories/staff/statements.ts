@@ -112,6 +112,8 @@ export async function saveStatement(ctx: AppContext, advisoryId: string, input: 
       values (${advisoryId}::uuid, ${vendorId}, ${v.status}, ${v.ja}, ${v.en}, ${v.url}, now(), ${by})
       on conflict (advisory_id, vendor_id) do update set status = excluded.status, statement_ja = excluded.statement_ja, statement_en = excluded.statement_en,
         url = excluded.url, updated_at = excluded.updated_at, updated_by = excluded.updated_by`.execute(trx);
+    // A statement is part of the published advisory: clients syncing by modifiedSince must see it.
+    await sql`update advisories set updated_at = now() where id = ${advisoryId}::uuid`.execute(trx);
     await ctx.audit.record({ action: 'advisories.statement_saved', actor, subjectType: 'advisory', subjectId: advisoryId, details: { vendorId, status: v.status } }, trx);
     const saved = (await rows(trx, advisoryId)).find((r) => Number(r.vendor_id) === vendorId)!;
     return toPublic(saved);
@@ -123,6 +125,7 @@ export async function deleteStatement(ctx: AppContext, advisoryId: string, vendo
     const state = await advisoryState(trx, advisoryId);
     needFor(actor, state);
     const r = await sql`delete from advisories_vendor_statements where advisory_id = ${advisoryId}::uuid and vendor_id = ${vendorId} returning vendor_id`.execute(trx);
+    await sql`update advisories set updated_at = now() where id = ${advisoryId}::uuid`.execute(trx);
     if (!r.rows.length) throw notFound({ ja: 'ベンダ情報', en: 'vendor statement' });
     await ctx.audit.record({ action: 'advisories.statement_deleted', actor, subjectType: 'advisory', subjectId: advisoryId, details: { vendorId } }, trx);
   });
