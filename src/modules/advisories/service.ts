@@ -120,16 +120,21 @@ function parseDate(raw: string): Date | null {
   return /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(dt.getTime()) ? dt : null;
 }
 
+/**
+ * Reads a Japanese/English text pair (trimmed) and reports either language over `max` characters;
+ * with `required`, at least one language must be given. Shared by advisories and alerts.
+ */
+export function bilingualField(value: Partial<Bi> | undefined, name: string, max: number, errors: FieldError[], required = false): Bi {
+  const out = { ja: str(value?.ja), en: str(value?.en) };
+  for (const l of ['ja', 'en'] as const) if (out[l].length > max) errors.push(err(`${name}.${l}`, `${max} 文字以内で入力してください。`, `At most ${max} characters.`));
+  if (required && !out.ja && !out.en) errors.push(err(name, 'タイトル（日本語または英語）は必須です。', 'A title (Japanese or English) is required.'));
+  return out;
+}
+
 export function validateAdvisory(input: AdvisoryInput): { valid: ValidAdvisory; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const bi = (name: keyof Pick<AdvisoryInput, 'title' | 'overview' | 'impact' | 'solution'>, max: number): Bi => {
-    const v = input[name] ?? {};
-    const out = { ja: str(v.ja), en: str(v.en) };
-    for (const l of ['ja', 'en'] as const) if (out[l].length > max) errors.push(err(`${name}.${l}`, `${max} 文字以内で入力してください。`, `At most ${max} characters.`));
-    return out;
-  };
+  const bi = (name: keyof Pick<AdvisoryInput, 'title' | 'overview' | 'impact' | 'solution'>, max: number): Bi => bilingualField(input[name], name, max, errors, name === 'title');
   const title = bi('title', LIMIT.title);
-  if (!title.ja && !title.en) errors.push(err('title', 'タイトル（日本語または英語）は必須です。', 'A title (Japanese or English) is required.'));
   const list = (name: 'cveIds' | 'jvnIds' | 'cweIds', re: RegExp, label: string) => {
     const vals = (input[name] ?? []).map(str);
     vals.forEach((v, i) => { if (!re.test(v)) errors.push(err(`${name}[${i}]`, `${label} の形式が正しくありません: ${v}`, `Invalid ${label}: ${v}`)); });

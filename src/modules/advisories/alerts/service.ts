@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { Actor, AppContext, Executor } from '../../../platform/context.js';
 import { AppError, conflict, forbidden, notFound, validationFailed, type FieldError } from '../../../platform/http/errors.js';
 import { jstMidnight, jstParts } from '../../../platform/i18n/dates.js';
-import type { Bi } from '../service.js';
+import { bilingualField, type Bi } from '../service.js';
 
 export const ALERT_PERM = { write: 'advisories.alerts', publish: 'advisories.alerts.publish' } as const;
 export const ALERT_KINDS = ['alert', 'emergency'] as const;
@@ -95,14 +95,8 @@ export function validateAlert(input: AlertInput): { valid: ValidAlert; errors: F
   const errors: FieldError[] = [];
   const kind = str(input.kind) || 'alert';
   if (!(ALERT_KINDS as readonly string[]).includes(kind)) errors.push(err('kind', `種別が正しくありません: ${kind}（alert または emergency）`, `Unknown kind: ${kind} (alert or emergency).`));
-  const bi = (name: 'title' | 'summary' | 'body', max: number): Bi => {
-    const v = input[name] ?? {};
-    const out = { ja: str(v.ja), en: str(v.en) };
-    for (const l of ['ja', 'en'] as const) if (out[l].length > max) errors.push(err(`${name}.${l}`, `${max} 文字以内で入力してください。`, `At most ${max} characters.`));
-    return out;
-  };
+  const bi = (name: 'title' | 'summary' | 'body', max: number): Bi => bilingualField(input[name], name, max, errors, name === 'title');
   const title = bi('title', LIMIT.title);
-  if (!title.ja && !title.en) errors.push(err('title', 'タイトル（日本語または英語）は必須です。', 'A title (Japanese or English) is required.'));
   const summary = bi('summary', LIMIT.summary); const body = bi('body', LIMIT.body);
   const url = str(input.url) || null;
   if (url) {
