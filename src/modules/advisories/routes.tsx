@@ -2,7 +2,7 @@
 // (/api/v1/advisories with cursor pagination, modifiedSince and ETags) and staff JSON endpoints.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { createHash } from 'node:crypto';
+import { sendTagged, strongEtag } from '../../platform/http/etag.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound, validationFailed } from '../../platform/http/errors.js';
 import { pageContext, sendPage } from '../../platform/http/request.js';
@@ -119,7 +119,7 @@ function decodeCursor(c: string): { at: Date; id: string } {
 interface Rendered { json: string; etag: string }
 const render = (body: unknown): Rendered => {
   const json = JSON.stringify(body);
-  return { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"` };
+  return { json, etag: strongEtag(json) };
 };
 
 /**
@@ -143,10 +143,7 @@ export class AdvisoryJsonCache {
 /** Sends JSON with a strong ETag over the body; answers 304 to a matching If-None-Match. */
 function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown | Rendered, pre = false) {
   const { json, etag } = pre ? (body as Rendered) : render(body);
-  reply.header('etag', etag).header('cache-control', 'public, max-age=60');
-  const inm = req.headers['if-none-match'];
-  if (inm && inm.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(json);
+  return sendTagged(req, reply, json, 'application/json; charset=utf-8', { maxAge: 60, etag });
 }
 
 export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc: AdvisoriesService) {

@@ -2,7 +2,6 @@
 // files and their index page, and the Atom feed of new and updated advisories.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { AppContext } from '../../../platform/context.js';
 import { notFound } from '../../../platform/http/errors.js';
@@ -17,21 +16,12 @@ import { ensureBulk, FORMATS, freshMeta, type BulkFormat, type BulkMeta } from '
 import { recentlyChanged, yearSummaries, yearSummary } from './load.js';
 import { BulkIndexPage } from './pages.js';
 
+import { etagMatches as matches, sendTagged as sendTaggedBody } from '../../../platform/http/etag.js';
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 const ADVISORY = { ja: '脆弱性対策情報', en: 'advisory' };
 
-function etagOf(body: string) { return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`; }
-function matches(req: FastifyRequest, etag: string) {
-  const inm = req.headers['if-none-match'];
-  return !!inm && (inm.trim() === '*' || inm.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag));
-}
-/** Sends a body with a strong ETag (hash of the body); 304 to a matching If-None-Match. */
-function sendTagged(req: FastifyRequest, reply: FastifyReply, body: string, type: string, maxAge = 300) {
-  const etag = etagOf(body);
-  reply.header('etag', etag).header('cache-control', `public, max-age=${maxAge}`).header('vary', 'accept-encoding');
-  if (matches(req, etag)) return reply.code(304).send();
-  return reply.type(type).send(body);
-}
+const sendTagged = (req: FastifyRequest, reply: FastifyReply, body: string, type: string, maxAge = 300) => sendTaggedBody(req, reply, body, type, { maxAge });
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^JVNDB-\\d{4}-\\d{6}$', description: 'JVNDB-YYYY-NNNNNN' }) });
 const CveQuery = Type.Object({ cve: Type.Optional(Type.String({ pattern: '^CVE-\\d{4}-\\d{4,}$', description: 'Select the record of one CVE ID of the advisory' })) });
