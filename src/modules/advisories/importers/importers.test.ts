@@ -1,6 +1,7 @@
 // The importers on PGlite and PostgreSQL: the real MyJVN HND/OKA examples (JVNDB ids, dates,
 // counters, conflicts), CVE JSON 5.x records, malformed and hostile input, the bulk engine's
-// batching and fallback, streamed/JSON-lines/directory sources, the CLI and the staff upload page.
+// batching and fallback, two batches in flight and two runs at once, streamed/JSON-lines/directory
+// sources, the CLI and the staff upload page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,6 +243,71 @@ describe.each(BACKENDS)('advisory importers on %s', (backend) => {
     const rd = await runImport(p.ctx, d.records(), { actor: SYSTEM_ACTOR, format: d.format, fileName: d.fileName });
     expect(rd).toMatchObject({ total: 6, unchanged: 5, errorCount: 1 });
     expect(rd.errors[0].path).toBe('b/c.json: vulnerabilities[3]/cve/id');
+  });
+
+  it('writes two batches at once on a server: a refused record fails its batch, the batch after it is written again, numbers stay gap-free and in record order', async () => {
+    const year = jstParts(new Date()).y;
+    const tag = randomBytes(4).toString('hex');
+    const counter = () => n(sql<{ n: number }>`select coalesce((select n from advisories_counters where year = ${year}), 0) as n`);
+    const cpe = (vendor: string) => [{ nodes: [{ cpeMatch: [{ vulnerable: true, criteria: `cpe:2.3:a:${vendor}:tool:1.0:*:*:*:*:*:*:*` }] }] }];
+    const items = Array.from({ length: 20 }, (_, i) => syntheticNvdItem(5000 + i, { year: 2023 })) as Array<{ cve: Record<string, unknown> }>;
+    // A vendor new to the database used by several batches: a batch uses the names its predecessor inserts.
+    for (const it of items.slice(0, 16)) it.cve.configurations = cpe(`shared${tag}`);
+    const bad = items[2]; bad.cve.configurations = cpe(`refused${tag}`);
+    const again = JSON.parse(JSON.stringify(items[7])) as typeof bad; again.cve.lastModified = '2025-06-01T00:00:00.000';
+    again.cve.descriptions = [{ lang: 'en', value: 'A later version of a record of the previous batch.' }];
+    const list = [...items.slice(0, 12), again, ...items.slice(12)];
+    const before = await counter();
+    // The database refuses the bad record at the very end of its batch (the audit append), after
+    // the next batch has written its rows and waits for it.
+    const audit = p.ctx.audit; const recordMany = audit.recordMany.bind(audit); let first = true;
+    audit.recordMany = async (entries, trx) => {
+      if (first) { first = false; await new Promise((r) => setTimeout(r, 300)); }
+      const hit = await sql`select 1 from advisories where id = any(${entries.map((e) => e.subjectId!)}::uuid[]) and ${bad.cve.id as string} = any(cve_ids)`.execute(trx!);
+      if (hit.rows.length) throw new Error('refused');
+      return recordMany(entries, trx);
+    };
+    let r;
+    try { r = await importNvdRecords(p.ctx, list, SYSTEM_ACTOR, { batchSize: 5 }); } finally { audit.recordMany = recordMany; }
+    expect(r).toMatchObject({ created: 19, updated: 1, errorCount: 1, retried: backend === 'postgres' ? 2 : 1 });
+    expect(r.errors[0]).toMatchObject({ index: 2, path: 'vulnerabilities[2]', message: 'database error: refused' });
+    // Nothing of the refused record: no advisory, no revision, not its vendor.
+    expect(await n(sql<{ n: number }>`select count(*)::int as n from advisories where ${bad.cve.id as string} = any(cve_ids)`)).toBe(0);
+    expect(await n(sql<{ n: number }>`select count(*)::int as n from advisories_vendors where key = ${`refused${tag}`}`)).toBe(0);
+    expect(await n(sql<{ n: number }>`select count(*)::int as n from advisories_vendors where key = ${`shared${tag}`}`)).toBe(1);
+    // JVNDB numbers: the next ones of the year, without a gap, in the order of the records.
+    const rows = (await sql<{ cve: string; jvndb_id: string; revision: number }>`select cve_ids[1] as cve, jvndb_id, revision from advisories where import_run_id = ${r.runId}`.execute(p.ctx.db)).rows;
+    const byCve = new Map(rows.map((x) => [x.cve, x]));
+    const created = list.filter((x) => x !== bad && x !== again).map((x) => byCve.get(x.cve.id as string)!);
+    expect(created.map((x) => x.jvndb_id)).toEqual(created.map((_, i) => `JVNDB-${year}-${String(before + i + 1).padStart(6, '0')}`));
+    expect(await counter()).toBe(before + 19);
+    expect(byCve.get(again.cve.id as string)!.revision).toBe(2);
+    expect(await n(sql<{ n: number }>`select count(*)::int as n from advisories_revisions v join advisories a on a.id = v.advisory_id where a.import_run_id = ${r.runId}`)).toBe(20);
+    expect((await p.ctx.audit.verify()).ok).toBe(true);
+  });
+
+  it('runs two imports of overlapping records at once: one advisory per CVE, numbers unique and gap-free', async () => {
+    const year = jstParts(new Date()).y;
+    const counter = () => n(sql<{ n: number }>`select coalesce((select n from advisories_counters where year = ${year}), 0) as n`);
+    const items = Array.from({ length: 120 }, (_, i) => syntheticNvdItem(6000 + i, { year: 2022 }));
+    const before = await counter();
+    const [a, b] = await Promise.all([
+      importNvdRecords(p.ctx, items.slice(0, 80), SYSTEM_ACTOR, { batchSize: 5 }),
+      importNvdRecords(p.ctx, items.slice(40), SYSTEM_ACTOR, { batchSize: 5 }),
+    ]);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    expect(a.created + b.created).toBe(120);
+    expect(a.unchanged + b.unchanged).toBe(40);
+    const cves = items.map((x) => (x as { cve: { id: string } }).cve.id);
+    const rows = (await sql<{ cve: string; jvndb_id: string }>`select cve_ids[1] as cve, jvndb_id from advisories where cve_ids && ${cves}::text[]`.execute(p.ctx.db)).rows;
+    expect(rows).toHaveLength(120);
+    expect(new Set(rows.map((x) => x.cve)).size).toBe(120);
+    expect(rows.map((x) => Number(x.jvndb_id.slice(-6))).sort((x, y) => x - y)).toEqual(Array.from({ length: 120 }, (_, i) => before + i + 1));
+    expect(await counter()).toBe(before + 120);
+    expect((await p.ctx.audit.verify()).ok).toBe(true);
+    // The runs took turns (on a server the run lock is handed over between batches) rather than one waiting for the other to end.
+    const order = (await sql<{ run: string }>`select import_run_id as run from advisories where cve_ids && ${cves}::text[] order by jvndb_id`.execute(p.ctx.db)).rows.map((x) => x.run);
+    expect(order.filter((x, i) => i > 0 && x !== order[i - 1]).length).toBeGreaterThanOrEqual(2);
   });
 
   it('runs from the CLI (`mamori import` and `mamori advisories import`)', async () => {
