@@ -3,12 +3,15 @@
 // platform adds (plugins, sessions, database, rendering) on this machine under the same load.
 //   GET  /  → {"ok":true}
 //   POST /  → parses the JSON body, then {"ok":true}
+//   GET  /api/v1/advisories/:id → {"ok":true}
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });
 app.get('/', async () => ({ ok: true }));
 app.post('/', async () => ({ ok: true }));
-await app.listen({ port: 0, host: '127.0.0.1' });
+// The same request shape as the advisory reads (a path parameter, a different path per request).
+app.get('/api/v1/advisories/:id', async () => ({ ok: true }));
+await app.listen({ port: Number(process.env.BENCH_PORT ?? 0), host: '127.0.0.1' });
 const addr = app.server.address();
 process.send?.({ type: 'ready', port: typeof addr === 'object' && addr ? addr.port : 0 });
 process.on('message', (m: { type?: string }) => {

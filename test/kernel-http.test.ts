@@ -66,6 +66,9 @@ describe.each(BACKENDS)('kernel HTTP on %s', (backend) => {
     expect(cookie).not.toBeNull();
     const again = await p.app.inject({ method: 'GET', url: '/vulnerability-reports', headers: { accept: 'text/html', cookie: 'mamori_lang=en' } });
     expect(again.body).toContain('<html lang="en"');
+    // An API call's ?lang= chooses the language of that answer only.
+    const api = await p.app.inject({ method: 'GET', url: '/api/openapi.json?lang=en' });
+    expect(api.headers['set-cookie']).toBeUndefined();
   });
 
   it('keeps TOTP secrets sealed at rest while second-factor login still works', async () => {

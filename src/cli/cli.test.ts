@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKENDS, startKernelContext, type KernelTestContext } from '../../test/kernel-context.js';
 import { SYSTEM_ACTOR } from '../platform/context.js';
@@ -25,6 +27,15 @@ describe('command dispatch', () => {
     expect(await run(['nope'], {})).toMatchObject({ code: 2, err: expect.stringContaining('unknown command') });
     // Modules add their own commands (ModuleDefinition.commands).
     expect(await run(['help'], {})).toMatchObject({ code: 0, out: expect.stringContaining('jcsip ingest-mail') });
+  });
+  it('runs a module command that needs no database without opening one (mamori check --server)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-cli-'));
+    const r = await run(['check', '--server', 'http://127.0.0.1:9', '--no-dpkg', '--lockfile', join(dir, 'missing.json')], { MAMORI_DATA_DIR: dir });
+    expect(r).toMatchObject({ code: 2, err: expect.stringContaining('cannot read lockfile') });
+    expect(readdirSync(dir)).toEqual([]); // no embedded database, no keys
+    // Argument errors are reported without opening it either.
+    expect(await run(['check', '--bogus'], { MAMORI_DATA_DIR: dir })).toMatchObject({ code: 2, err: expect.stringContaining('unknown argument') });
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -33,6 +33,8 @@ async function moduleCommands(): Promise<Command[]> {
   return modules.flatMap((m) => (m.commands ?? []).map((c): Command => ({
     name: c.name, usage: c.usage, summary: c.summary,
     async run(args, io) {
+      const standalone = c.runStandalone?.(args, io);
+      if (standalone) return standalone;
       const [{ loadConfig }, { createPlatform }, { default: pino }] = await Promise.all([
         import('../platform/config/config.js'), import('../platform/platform.js'), import('pino'),
       ]);

@@ -41,4 +41,9 @@ export interface ModuleCommand {
   usage?: string;
   summary: string;
   run(ctx: AppContext, args: string[], io: { out(line: string): void; err(line: string): void; stdin(): Promise<Buffer> }): Promise<number>;
+  /**
+   * For invocations that need no database (e.g. a client of a remote server): runs them without
+   * starting the platform. Returns undefined when these arguments need it after all.
+   */
+  runStandalone?(args: string[], io: { out(line: string): void; err(line: string): void }): Promise<number> | undefined;
 }

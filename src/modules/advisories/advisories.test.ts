@@ -10,7 +10,7 @@ import { loginAs, type Session } from '../../../test/session.js';
 import { SYSTEM_ACTOR, type Actor } from '../../platform/context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { jstParts } from '../../platform/i18n/dates.js';
-import type { AdvisoriesService } from './service.js';
+import { SEARCH_COUNT_CAP, type AdvisoriesService, type SearchFilters } from './service.js';
 import { advisoriesModule } from './definition.js';
 import { loadAdvisoriesDemo } from './demo.js';
 
@@ -246,6 +246,10 @@ describe.each(BACKENDS)('advisory database on %s', (backend) => {
 
     const html = await p.app.inject({ method: 'GET', url: '/advisories?q=log4j&severity=critical' });
     expect(html.statusCode).toBe(200); expect(html.body).toContain(log4j.jvndbId!);
+    // The page takes the API's forms of the filters too (several severities, kev=true).
+    const many = await p.app.inject({ method: 'GET', url: '/advisories?q=log4j&severity=medium,high,critical&kev=true' });
+    expect(many.body).toContain(log4j.jvndbId!);
+    expect((await p.app.inject({ method: 'GET', url: '/advisories?q=log4j&severity=low,medium' })).body).not.toContain(log4j.jvndbId!);
     const page = await p.app.inject({ method: 'GET', url: `/advisories/${log4j.jvndbId}?lang=en` });
     expect(page.statusCode).toBe(200); expect(page.body).toContain('cpe:2.3:a:apache:log4j'); expect(page.body).toContain('Revision history');
     expect((await p.app.inject({ method: 'GET', url: '/advisories/JVNDB-1999-999999' })).statusCode).toBe(404);
@@ -300,4 +304,79 @@ describe.each(BACKENDS)('advisory database on %s', (backend) => {
     expect((await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2021-001695' })).statusCode).toBe(200); // January–March 2021
     expect((await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2021-001696' })).statusCode).toBe(404);
   }, 120_000);
+  it('search: totals, order and pages agree with the plain definition on every plan; the product facets follow every write', async () => {
+    await loadAdvisoriesDemo(p.ctx);
+    const db = p.ctx.db;
+    // The definition: LIKE on search_text, vendor/product/CPE through advisories_affected.
+    async function reference(f: SearchFilters): Promise<string[]> {
+      const c = [f.includeUnpublished ? sql`true` : sql`a.state in ('published', 'revised')`];
+      for (const t of (f.q ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean)) c.push(sql`a.search_text like ${'%' + t.replace(/[\\%_]/g, (x) => '\\' + x) + '%'}`);
+      if (f.severity) c.push(sql`a.severity = any(${f.severity}::text[])`);
+      if (f.cwe) c.push(sql`${f.cwe} = any(a.cwe_ids)`);
+      if (f.kev !== undefined) c.push(sql`a.kev = ${f.kev}`);
+      if (f.from) c.push(sql`a.public_date >= ${f.from}`);
+      if (f.to) c.push(sql`a.public_date < ${f.to}`);
+      if (f.vendorId) c.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id where x.advisory_id = a.id and p.vendor_id = ${f.vendorId})`);
+      if (f.productId) c.push(sql`exists (select 1 from advisories_affected x where x.advisory_id = a.id and x.product_id = ${f.productId})`);
+      if (f.cpe) {
+        c.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id join advisories_vendors v on v.id = p.vendor_id
+          where x.advisory_id = a.id and v.cpe_vendor = ${f.cpe.vendor} ${f.cpe.product ? sql`and p.cpe_product = ${f.cpe.product}` : sql``})`);
+      }
+      const r = await sql<{ id: string }>`select a.id from advisories a where ${sql.join(c, sql` and `)} order by a.public_date desc nulls last, a.jvndb_id desc nulls last`.execute(db);
+      return r.rows.map((x) => x.id);
+    }
+    const id = async (q: ReturnType<typeof sql<{ id: number }>>) => Number((await q.execute(db)).rows[0].id);
+    const microsoft = await id(sql<{ id: number }>`select id from advisories_vendors where key = 'microsoft'`);
+    const windows = await id(sql<{ id: number }>`select id from advisories_products where vendor_id = ${microsoft} and key = 'windows'`);
+    const jst = (d: string) => new Date(`${d}T00:00:00+09:00`);
+    const cases: SearchFilters[] = [
+      { q: '脆弱性' }, { q: 'vulnerability', severity: ['high', 'critical'] }, { q: 'クロスサイトスクリプティング' }, { q: 'sql インジェクション' },
+      { q: 'windows', cwe: 'CWE-787' }, { q: '境界外書き込み', from: jst('2020-07-01'), to: jst('2021-01-01') }, { q: 'garoon' }, { q: 'xyzzy' },
+      { severity: ['critical'] }, { cwe: 'CWE-79' }, { kev: true }, { vendorId: microsoft }, { vendorId: microsoft, severity: ['high'] },
+      { productId: windows }, { vendorId: microsoft, q: 'windows' }, { cpe: { vendor: 'microsoft', product: null } },
+      { cpe: { vendor: 'microsoft', product: 'windows' } }, { vendorId: microsoft, kev: false, cwe: 'CWE-79', from: jst('2020-10-01') },
+    ];
+    // Enough rows for the sampled "more than 5,000" decision (≥ 1,600 heap pages) and both sides of the cap.
+    expect(Number((await sql<{ n: number }>`select (pg_relation_size('advisories') / 8192)::int as n`.execute(db)).rows[0].n)).toBeGreaterThanOrEqual(1600);
+    const sizes = await Promise.all(cases.map(async (f) => (await reference(f)).length));
+    expect(sizes.some((n) => n > SEARCH_COUNT_CAP) && sizes.some((n) => n > 50 && n <= SEARCH_COUNT_CAP) && sizes.includes(0)).toBe(true);
+    // Without statistics keywords ask the trigram index for all their trigrams; with them, for the rarer ones.
+    for (const analyzed of [false, true]) {
+      if (analyzed) await sql`analyze advisories`.execute(db);
+      for (const f of cases) {
+        const ref = await reference(f);
+        const total = Math.min(ref.length, SEARCH_COUNT_CAP);
+        const first = await svc.search(f, { offset: 0, limit: 50 });
+        expect({ f, total: first.total, exact: first.totalExact }).toEqual({ f, total, exact: ref.length <= SEARCH_COUNT_CAP });
+        expect(first.items.map((a) => a.id)).toEqual(ref.slice(0, 50));
+        const offset = Math.max(0, total - 30);
+        expect((await svc.search(f, { offset, limit: 50 })).items.map((a) => a.id)).toEqual(ref.slice(offset, offset + 50));
+      }
+    }
+
+    // The facets follow the service's writes: a draft is not found, an update moves the advisory to
+    // another vendor and severity.
+    const page = { offset: 0, limit: 10 };
+    const input = { title: { ja: 'ファセット試験', en: 'Facet test' }, cvss: ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'], affected: [{ vendor: 'Facet Vendor A', product: 'Alpha' }], publicDate: '2026-11-21' };
+    const a = await svc.create(input, WRITER);
+    const vendorA = a.affected[0].vendorId;
+    expect((await svc.search({ vendorId: vendorA }, page)).total).toBe(0);
+    expect((await svc.search({ vendorId: vendorA, includeUnpublished: true }, page)).items.map((x) => x.id)).toEqual([a.id]);
+    await svc.submitForReview(a.id, WRITER); await svc.publish(a.id, PUBLISHER);
+    expect((await svc.search({ vendorId: vendorA, severity: ['critical'] }, page)).items.map((x) => x.id)).toEqual([a.id]);
+    const b = await svc.update(a.id, { ...input, cvss: ['CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N'], affected: [{ vendor: 'Facet Vendor B', product: 'Beta' }] }, PUBLISHER);
+    expect(b.severity).toBe('medium');
+    expect((await svc.search({ vendorId: vendorA }, page)).total).toBe(0);
+    expect((await svc.search({ vendorId: b.affected[0].vendorId, severity: ['critical'] }, page)).total).toBe(0);
+    expect((await svc.search({ productId: b.affected[0].productId, severity: ['medium'] }, page)).items.map((x) => x.id)).toEqual([a.id]);
+    // Every facet row is what its advisory and affected rows say, after the service, the NVD and KEV
+    // importers (inserts, updates, KEV flags) and the generator.
+    const drift = await sql`
+      with f as (select advisory_id, vendor_ids, product_ids, state, severity, kev, cwe_ids, public_date, jvndb_id from advisories_search_facets),
+      r as (select a.id as advisory_id, array_agg(distinct p.vendor_id) as vendor_ids, array_agg(distinct x.product_id) as product_ids, a.state, a.severity, a.kev, a.cwe_ids, a.public_date, a.jvndb_id
+        from advisories a join advisories_affected x on x.advisory_id = a.id join advisories_products p on p.id = x.product_id group by a.id)
+      select * from ((select * from f except select * from r) union all (select * from r except select * from f)) d`.execute(db);
+    expect(drift.rows).toEqual([]);
+    expect(await count('advisories_search_facets')).toBeGreaterThan(10_000);
+  }, 240_000);
 });

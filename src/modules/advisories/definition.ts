@@ -5,6 +5,7 @@ import type { ModuleDefinition } from '../../platform/module.js';
 import { advisoryMigrations } from './migrations.js';
 import { createAdvisoriesService, PERM, type AdvisoriesService } from './service.js';
 import { advisoryRoutes } from './routes.js';
+import { jsonCacheMigrations } from './json-cache.js';
 import { advisoryStatistics, advisoryTables } from './published-stats.js';
 import { loadAdvisoriesDemo } from './demo.js';
 import type { AdvisoriesPart } from './part.js';
@@ -25,7 +26,7 @@ const merged = <T>(pick: (p: AdvisoriesPart) => Record<string, T> | undefined): 
 export const advisoriesModule: ModuleDefinition<AdvisoriesService> = {
   name: 'advisories',
   title: { ja: '脆弱性対策情報データベース', en: 'Vulnerability countermeasure database' },
-  migrations: [...advisoryMigrations, ...all((p) => p.migrations)],
+  migrations: [...advisoryMigrations, ...jsonCacheMigrations, ...all((p) => p.migrations)],
   permissions: {
     ...merged((p) => p.permissions),
     [PERM.write]: { roles: ['analyst', 'publisher'], description: { ja: '脆弱性対策情報の作成・編集', en: 'Write advisories' } },

@@ -22,7 +22,7 @@ export function SearchPage(props: { ctx: PageContext; query: Record<string, stri
         <p><label>{J ? 'キーワード・ID（JVNDB / CVE / JVN）' : 'Keyword or ID (JVNDB / CVE / JVN)'} <input name="q" value={q.q ?? ''} /></label></p>
         <p><label>CWE <input name="cwe" value={q.cwe ?? ''} size={12} /></label>{' '}
           <label>{J ? '深刻度' : 'Severity'} <select name="severity"><option value="">—</option>{SEVS.map((s) => <option value={s} selected={q.severity === s}>{t(SEVERITY_LABEL[s], lang)}</option>)}</select></label>{' '}
-          <label><input type="checkbox" name="kev" value="1" checked={q.kev === '1'} /> {J ? '悪用が確認されたもの（KEV）' : 'Known exploited (KEV)'}</label></p>
+          <label><input type="checkbox" name="kev" value="1" checked={q.kev === '1' || q.kev === 'true'} /> {J ? '悪用が確認されたもの（KEV）' : 'Known exploited (KEV)'}</label></p>
         <p><label>{J ? 'ベンダ ID' : 'Vendor id'} <input name="vendorId" value={q.vendorId ?? ''} size={6} /></label>{' '}
           <label>{J ? '製品 ID' : 'Product id'} <input name="productId" value={q.productId ?? ''} size={6} /></label>{' '}
           <label>CPE <input name="cpe" value={q.cpe ?? ''} size={30} placeholder="cpe:2.3:a:vendor:product" /></label>{' '}

@@ -2,7 +2,7 @@
 // (/api/v1/advisories with cursor pagination, modifiedSince and ETags) and staff JSON endpoints.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { sendTagged, strongEtag } from '../../platform/http/etag.js';
+import { sendTagged } from '../../platform/http/etag.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound, validationFailed } from '../../platform/http/errors.js';
 import { pageContext, sendPage } from '../../platform/http/request.js';
@@ -14,6 +14,7 @@ import { AdvisoryPage, SearchPage, StatisticsPage } from './pages.js';
 import { compareVersions, inRange, schemeFor } from './version-check/versions.js';
 import { vendorStatements } from './staff/statements.js';
 import { sql } from 'kysely';
+import { AdvisoryResponses } from './json-cache.js';
 
 const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'];
 const Bi = Type.Object({ ja: Type.String(), en: Type.String() });
@@ -98,6 +99,11 @@ export function toJson(a: Advisory) {
   };
 }
 
+function severities(raw: string | undefined): Severity[] | undefined {
+  const list = (raw ?? '').split(',').filter((x) => SEVERITIES.includes(x)) as Severity[];
+  return list.length ? list : undefined;
+}
+
 const day = (s: string | undefined, end = false) => {
   if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
   const [y, m, d] = s.split('-').map(Number);
@@ -116,41 +122,18 @@ function decodeCursor(c: string): { at: Date; id: string } {
   }
 }
 
-interface Rendered { json: string; etag: string }
-const render = (body: unknown): Rendered => {
-  const json = JSON.stringify(body);
-  return { json, etag: strongEtag(json) };
-};
-
-/**
- * The public JSON of single advisories, kept per process until any advisory changes: the database
- * notifies 'advisories_changed' after every committed transaction that touched the advisories
- * table (trigger of migration advisories_003), from any process, and this process's own writes
- * clear it at once. The by-ID read is the hottest public request; most of it then costs no query.
- */
-export class AdvisoryJsonCache {
-  private map = new Map<string, Rendered>();
-  constructor(private readonly max = 20_000) {}
-  get(id: string) { return this.map.get(id); }
-  set(id: string, v: Rendered) {
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string); // oldest first
-    this.map.set(id, v);
-  }
-  clear() { this.map.clear(); }
-  get size() { return this.map.size; }
-}
-
 /** Sends JSON with a strong ETag over the body; answers 304 to a matching If-None-Match. */
-function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown | Rendered, pre = false) {
-  const { json, etag } = pre ? (body as Rendered) : render(body);
-  return sendTagged(req, reply, json, 'application/json; charset=utf-8', { maxAge: 60, etag });
+function sendWithEtag(req: FastifyRequest, reply: FastifyReply, body: unknown) {
+  return sendTagged(req, reply, JSON.stringify(body), 'application/json; charset=utf-8', { maxAge: 60 });
 }
 
 export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc: AdvisoriesService) {
-  const cache = new AdvisoryJsonCache();
-  svc.onChange(() => cache.clear());
-  const unlisten = await ctx.database.listen('advisories_changed', () => cache.clear());
-  app.addHook('onClose', async () => { await unlisten(); });
+  const responses = new AdvisoryResponses(app.responseCache, svc, toJson, app.log);
+  await responses.init();
+  svc.onChange(() => responses.changed());
+  const unlisten = await ctx.database.listen('advisories_changed', () => responses.changed());
+  app.addHook('onClose', async () => { await unlisten(); await responses.stop(); });
+  if (ctx.config.responseCacheWarm) app.addHook('onReady', async () => { void responses.warm(); });
   app.get('/advisories', async (req, reply) => {
     const q = req.query as Record<string, string>;
     const query: Record<string, string> = {};
@@ -159,7 +142,8 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
     const page = Math.max(1, Math.min(10000, Number(q.page) || 1));
     const f: SearchFilters = {
       q: query.q, cwe: /^CWE-\d{1,5}$/i.test(query.cwe ?? '') ? query.cwe : undefined,
-      severity: SEVERITIES.includes(query.severity ?? '') ? [query.severity as Severity] : undefined, kev: query.kev === '1' ? true : undefined,
+      // The form sends one severity and kev=1; links and the API's forms (high,critical; kev=true) work too.
+      severity: severities(query.severity), kev: query.kev === '1' || query.kev === 'true' ? true : undefined,
       vendorId: Number(query.vendorId) > 0 ? Number(query.vendorId) : undefined, productId: Number(query.productId) > 0 ? Number(query.productId) : undefined,
       from: day(query.from), to: day(query.to, true), cpe: cpeFilter(query.cpe),
     };
@@ -223,15 +207,13 @@ export async function advisoryRoutes(app: FastifyInstance, ctx: AppContext, svc:
   app.get('/api/v1/advisories/:id', {
     schema: { tags: ['advisories'], summary: 'One published advisory by JVNDB ID', params: Type.Object({ id: Type.String({ pattern: '^JVNDB-\\d{4}-\\d{6}$' }) }), response: { 200: AdvisorySchema } },
   }, async (req, reply) => {
+    // Only misses get here: cached advisories are answered by the response cache before routing.
     const id = (req.params as { id: string }).id;
-    let hit = cache.get(id);
-    if (!hit) {
-      const a = await svc.get(id);
-      if (!a) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
-      hit = render(toJson(a));
-      cache.set(id, hit);
-    }
-    return sendWithEtag(req, reply, hit, true);
+    const ticket = responses.ticket();
+    const a = await svc.get(id);
+    if (!a) throw notFound({ ja: '脆弱性対策情報', en: 'advisory' });
+    const e = responses.store(a, ticket);
+    return sendTagged(req, reply, e.body, e.contentType, { maxAge: 60, etag: e.etag });
   });
 
   // Staff JSON endpoints (session + permission). The body is an AdvisoryInput.

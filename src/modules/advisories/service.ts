@@ -3,7 +3,7 @@
 // a revision row for every change, the staff workflow, importers (CISA KEV, NVD CVE API 2.0), search
 // and the monthly registration figures.
 import { randomUUID, createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor, AppContext, Executor } from '../../platform/context.js';
 import type { CaseRecord } from '../../platform/cases/types.js';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../../platform/http/errors.js';
@@ -51,6 +51,11 @@ export interface ImportResult {
 
 /** Search results are counted exactly up to this many; see AdvisoriesService.search. */
 export const SEARCH_COUNT_CAP = 5000;
+/** Heap pages read by the sample that decides "more than SEARCH_COUNT_CAP" (surelyAboveCap), and its margin in standard errors. */
+const SAMPLE_PAGES = 400;
+const SAMPLE_Z = 6;
+/** Share of the statistics sample above which a trigram is too common to be worth reading from the index (indexPattern). */
+const RARE_GRAM = 0.025;
 
 export interface SearchFilters {
   q?: string; vendorId?: number; productId?: number; cwe?: string; severity?: Severity[]; kev?: boolean;
@@ -66,6 +71,17 @@ export interface AdvisoriesService {
   publish(id: string, actor: Actor): Promise<Advisory>;
   createDraftFromCase(record: CaseRecord, actor: Actor, trx: Executor): Promise<void>;
   get(idOrJvndb: string, opts?: { includeUnpublished?: boolean }): Promise<Advisory | null>;
+  /** Published advisories by JVNDB ID or uuid, in the order asked; unknown and unpublished ones left out. */
+  getMany(keys: string[]): Promise<Advisory[]>;
+  /** JVNDB IDs of published advisories, newest first, below `before` (paging). */
+  publishedKeys(opts: { before?: string; limit: number }): Promise<string[]>;
+  /** JVNDB IDs of advisories changed at or after `since` (any state), with their last change. */
+  changedSince(since: Date): Promise<Array<{ jvndbId: string; updatedAt: Date }>>;
+  /**
+   * A time before which every change is visible now: the start of the oldest transaction that has
+   * written and not yet ended (its rows will carry that time or later), or the database's now().
+   */
+  changeMark(): Promise<Date>;
   revisions(id: string): Promise<Revision[]>;
   /**
    * Matching advisories, newest public date first. `total` is exact up to SEARCH_COUNT_CAP; above it
@@ -261,7 +277,9 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
 
   /** One advisory with its children in a single round trip through advisories_doc() (plans cached per connection). */
   async function getJoined(id: string, trx: Executor): Promise<Advisory | null> {
-    const raw = (await sql<{ d: unknown }>`select advisories_doc(${id}) as d`.execute(trx)).rows[0]?.d;
+    return fromDoc((await sql<{ d: unknown }>`select advisories_doc(${id}) as d`.execute(trx)).rows[0]?.d);
+  }
+  function fromDoc(raw: unknown): Advisory | null {
     if (!raw) return null;
     const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { row: Row & Record<string, unknown>; cvss: CvssRow[]; affected: AffectedRow[]; refs: RefRow[] };
     const r = doc.row;
@@ -387,29 +405,162 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
     return runImport(ctx, records, { actor, format, ...info });
   }
 
-  async function searchWhere(f: SearchFilters) {
+  /**
+   * The conditions of a search. Vendor, product and CPE filters are conditions on the narrow
+   * advisories_search_facets copy (alias s): on their own they are the whole search (`facets`);
+   * with a keyword they are a semi-join of the advisory conditions (alias a).
+   */
+  async function searchWhere(f: SearchFilters, trx: Executor) {
     const conds = [f.includeUnpublished ? sql`true` : sql`a.state in ('published', 'revised')`];
+    // The same conditions with keywords matched through their rarer trigrams only (see indexPattern).
+    const indexed = [...conds];
     const q = (f.q ?? '').trim();
+    let lookup = false;
     if (q) {
       const id = q.toUpperCase();
+      lookup = true;
       if (/^JVNDB-\d{4}-\d{6}$/.test(id)) conds.push(sql`a.jvndb_id = ${id}`);
       // Containment (@>), not `= any(...)`: only the former can use the GIN array indexes.
       else if (CVE_RE.test(id)) conds.push(sql`a.cve_ids @> array[${id}]::text[]`);
       else if (JVN_RE.test(id)) conds.push(sql`a.jvn_ids @> array[${id}]::text[]`);
-      else for (const term of q.toLowerCase().split(/\s+/).slice(0, 8)) conds.push(sql`a.search_text like ${'%' + term.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+      else {
+        lookup = false;
+        for (const term of q.toLowerCase().split(/\s+/).slice(0, 8)) {
+          const like = sql`a.search_text like ${'%' + term.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`;
+          conds.push(like);
+          const pattern = [...term].length > 3 ? indexPattern(term, await searchTextSample(trx)) : null;
+          // The pattern (the chosen trigrams in order) is what the index is asked for; strpos is the
+          // exact test and no index condition. `<> 0`, not `> 0`: the planner then takes it as
+          // almost always true instead of a third of the rows, and keeps combining indexes.
+          indexed.push(pattern ? sql`a.search_text like ${pattern} and strpos(a.search_text, ${term}) <> 0` : like);
+        }
+      }
+      if (lookup) indexed.push(conds[conds.length - 1]);
     }
-    if (f.cwe) conds.push(sql`a.cwe_ids @> array[${f.cwe.toUpperCase()}]::text[]`);
-    if (f.severity?.length) conds.push(sql`a.severity = any(${f.severity}::text[])`);
-    if (f.kev !== undefined) conds.push(sql`a.kev = ${f.kev}`);
-    if (f.from) conds.push(sql`a.public_date >= ${f.from}`);
-    if (f.to) conds.push(sql`a.public_date < ${f.to}`);
-    if (f.productId) conds.push(sql`exists (select 1 from advisories_affected x where x.advisory_id = a.id and x.product_id = ${f.productId})`);
-    if (f.vendorId) conds.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id where x.advisory_id = a.id and p.vendor_id = ${f.vendorId})`);
+    const product: RawBuilder<unknown>[] = [];
+    if (f.productId) product.push(sql`s.product_ids @> array[${f.productId}]::int[]`);
+    if (f.vendorId) product.push(sql`s.vendor_ids @> array[${f.vendorId}]::int[]`);
     if (f.cpe) {
-      conds.push(sql`exists (select 1 from advisories_affected x join advisories_products p on p.id = x.product_id join advisories_vendors v on v.id = p.vendor_id
-        where x.advisory_id = a.id and v.cpe_vendor = ${f.cpe.vendor} ${f.cpe.product ? sql`and p.cpe_product = ${f.cpe.product}` : sql``})`);
+      product.push(sql`s.product_ids && array(select p.id from advisories_products p join advisories_vendors v on v.id = p.vendor_id
+        where v.cpe_vendor = ${f.cpe.vendor} ${f.cpe.product ? sql`and p.cpe_product = ${f.cpe.product}` : sql``})`);
     }
-    return sql.join(conds, sql` and `);
+    if (product.length && !q) {
+      const fc = [f.includeUnpublished ? sql`true` : sql`s.state in ('published', 'revised')`, ...product];
+      if (f.cwe) fc.push(sql`s.cwe_ids @> array[${f.cwe.toUpperCase()}]::text[]`);
+      if (f.severity?.length) fc.push(sql`s.severity = any(${f.severity}::text[])`);
+      if (f.kev !== undefined) fc.push(sql`s.kev = ${f.kev}`);
+      if (f.from) fc.push(sql`s.public_date >= ${f.from}`);
+      if (f.to) fc.push(sql`s.public_date < ${f.to}`);
+      return { where: null, indexed: null, facets: sql.join(fc, sql` and `), keyword: false, lookup: false, terms: 0 };
+    }
+    const rest: RawBuilder<unknown>[] = [];
+    if (f.cwe) rest.push(sql`a.cwe_ids @> array[${f.cwe.toUpperCase()}]::text[]`);
+    if (f.severity?.length) rest.push(sql`a.severity = any(${f.severity}::text[])`);
+    if (f.kev !== undefined) rest.push(sql`a.kev = ${f.kev}`);
+    if (f.from) rest.push(sql`a.public_date >= ${f.from}`);
+    if (f.to) rest.push(sql`a.public_date < ${f.to}`);
+    if (product.length) rest.push(sql`exists (select 1 from advisories_search_facets s where s.advisory_id = a.id and ${sql.join(product, sql` and `)})`);
+    const terms = q.split(/\s+/).filter(Boolean);
+    const keyword = terms.some((t) => t.length >= 3);
+    return { where: sql.join([...conds, ...rest], sql` and `), indexed: sql.join([...indexed, ...rest], sql` and `), facets: null, keyword, lookup, terms: lookup ? 0 : terms.length };
+  }
+
+  /**
+   * A LIKE pattern implied by a keyword that asks the trigram index for its rarer trigrams only. A
+   * common word's trigram lists are long and the index reads every list it is given in full (the
+   * twelve of クロスサイトスクリプティング, ~70,000 rows each, took ~40 ms); one list finds the same
+   * candidates. Trigrams frequent in the column's statistics sample (the pg_stats histogram, ~100
+   * rows) are left out when rarer ones remain — e.g. "ndo" (vendor) in "windows" gives %win%dow% —
+   * and when all are frequent the rarest (of equals the middle one) is kept. Every match of the
+   * keyword matches the pattern. Null: ask for all trigrams (no statistics, or none frequent).
+   */
+  function indexPattern(term: string, sample: string[] | null): string | null {
+    if (!sample?.length) return null;
+    const chars = [...term];
+    const grams: Array<{ at: number; n: number }> = [];
+    for (let i = 0; i + 3 <= chars.length && grams.length < 40; i++) {
+      const g = chars.slice(i, i + 3).join('');
+      if (/^[\p{L}\p{N}]{3}$/u.test(g)) grams.push({ at: i, n: sample.reduce((k, v) => k + (v.includes(g) ? 1 : 0), 0) });
+    }
+    const rare = grams.filter((x) => x.n <= sample.length * RARE_GRAM);
+    if (!grams.length || rare.length === grams.length) return null;
+    const mid = (chars.length - 3) / 2;
+    const kept = rare.length ? rare : [grams.reduce((a, b) => (b.n < a.n || (b.n === a.n && Math.abs(b.at - mid) < Math.abs(a.at - mid)) ? b : a))];
+    // Non-overlapping, each between wildcards: adjoining trigrams would form the left-out ones again.
+    const parts: string[] = [];
+    let next = 0;
+    for (const x of kept) if (x.at >= next) { parts.push(chars.slice(x.at, x.at + 3).join('')); next = x.at + 3; }
+    return `%${parts.join('%')}%`;
+  }
+
+  let textSample: { at: number; values: string[] } | null = null;
+  /** The search_text histogram of pg_stats (refreshed by ANALYZE), cached for ten minutes once there is one. */
+  async function searchTextSample(trx: Executor): Promise<string[] | null> {
+    if (textSample && Date.now() - textSample.at < 600_000) return textSample.values;
+    const r = await sql<{ v: string[] | null }>`select histogram_bounds::text::text[] as v from pg_stats
+      where schemaname = current_schema() and tablename = 'advisories' and attname = 'search_text'`.execute(trx);
+    const values = r.rows[0]?.v;
+    textSample = values?.length ? { at: Date.now(), values } : null;
+    return values ?? null;
+  }
+
+  /**
+   * Whether a sample of the table shows, beyond reasonable doubt, more than SEARCH_COUNT_CAP
+   * matches: then proving it by counting 5,001 of them (0.05–0.1 s for a common word, whose
+   * trigram lists hold tens of thousands of rows) is skipped. SYSTEM sampling keeps each heap page
+   * with probability p; Σh/p estimates the count (h: matches on a sampled page) with standard error
+   * √Σh²/p. The claim needs the estimate minus SAMPLE_Z standard errors above the cap, so a false
+   * claim is a > 6σ event; near the cap the sample never decides and the matches are counted.
+   */
+  async function surelyAboveCap(trx: Executor, where: RawBuilder<unknown>, terms: number): Promise<boolean> {
+    // The planner's estimate only spares the sample where it expects few matches (an estimate too
+    // high costs a sample; one too low, a count — never a wrong total). It multiplies the shares of
+    // several keywords as if they were independent, which they seldom are (sql インジェクション:
+    // 1,965 estimated, 23,841 matches), hence the lower bar for them.
+    const plan = (await sql<{ 'QUERY PLAN': unknown }>`explain (format json) select 1 from advisories a where ${where}`.execute(trx)).rows[0]['QUERY PLAN'];
+    const estimated = Number((typeof plan === 'string' ? JSON.parse(plan) : plan as Array<{ Plan: { 'Plan Rows': number } }>)[0].Plan['Plan Rows']);
+    if (estimated < SEARCH_COUNT_CAP / (terms > 1 ? 5 : 2)) return false;
+    const pages = Number((await sql<{ n: number }>`select (pg_relation_size('advisories') / current_setting('block_size')::int)::int as n`.execute(trx)).rows[0].n);
+    // Small tables are counted outright.
+    if (pages < SAMPLE_PAGES * 4) return false;
+    const p = SAMPLE_PAGES / pages;
+    const r = await sql<{ s1: number; s2: number }>`select coalesce(sum(h), 0)::float8 as s1, coalesce(sum(h * h), 0)::float8 as s2
+      from (select count(*) filter (where ${where}) as h from advisories a tablesample system (${p * 100}) repeatable (0) group by (a.ctid::text::point)[0]) x`.execute(trx);
+    const { s1, s2 } = r.rows[0];
+    return Number(s1) - SAMPLE_Z * Math.sqrt(Number(s2)) > SEARCH_COUNT_CAP * p;
+  }
+
+  /**
+   * Counts the matches of `matches` (id, public_date, jvndb_id) up to the cap and, when they are
+   * within it, returns the ids of the page too: the matches are read once through the indexes and
+   * sorted, and only the page's rows are fetched afterwards.
+   */
+  async function countCapped(trx: Executor, matches: RawBuilder<unknown>, page: { offset: number; limit: number }) {
+    const r = await sql<{ n: number; ids: string[] | null }>`with m as materialized (${matches} limit ${SEARCH_COUNT_CAP + 1})
+      select n, case when n <= ${SEARCH_COUNT_CAP} then array(select id::text from m order by public_date desc nulls last, jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}) end as ids
+      from (select count(*)::int as n from m) c`.execute(trx);
+    return { n: Number(r.rows[0].n), ids: r.rows[0].ids };
+  }
+
+  /** The advisories of a result page, in the order given, with their children: one statement. */
+  async function advisoriesByIds(ids: string[], trx: Executor): Promise<Advisory[]> {
+    if (!ids.length) return [];
+    const r = await sql<Row & { cvss_j: CvssRow[]; affected_j: AffectedRow[]; refs_j: RefRow[] }>`select a.*,
+        coalesce((select json_agg(c order by c.version desc) from advisories_cvss c where c.advisory_id = a.id), '[]') as cvss_j,
+        coalesce((select json_agg(json_build_object('product_id', x.product_id, 'vendor_id', p.vendor_id, 'vendor', v.name, 'product', p.name, 'cpe23', x.cpe23,
+            'version_text', x.version_text, 'version_start', x.version_start, 'start_including', x.start_including, 'version_end', x.version_end,
+            'end_including', x.end_including, 'purl', x.purl) order by x.sort)
+          from advisories_affected x join advisories_products p on p.id = x.product_id join advisories_vendors v on v.id = p.vendor_id where x.advisory_id = a.id), '[]') as affected_j,
+        coalesce((select json_agg(f order by f.sort) from advisories_references f where f.advisory_id = a.id), '[]') as refs_j
+      from advisories a where a.id = any(${ids}::uuid[])`.execute(trx);
+    const json = <T>(v: T | string): T => (typeof v === 'string' ? JSON.parse(v) as T : v);
+    const byId = new Map(r.rows.map((x) => [x.id, x]));
+    return ids.flatMap((id) => {
+      const x = byId.get(id);
+      if (!x) return [];
+      const { cvss_j, affected_j, refs_j, ...row } = x;
+      return [build(row, json(cvss_j), json(affected_j), json(refs_j))];
+    });
   }
 
   async function registeredBefore(at: Date): Promise<number> {
@@ -466,29 +617,59 @@ export function createAdvisoriesService(ctx: AppContext): AdvisoriesService {
       if (!a || (!opts.includeUnpublished && a.state !== 'published' && a.state !== 'revised')) return null;
       return a;
     },
+    async getMany(keys) {
+      const r = await sql<{ d: unknown }>`select advisories_doc(k) as d from unnest(${keys}::text[]) with ordinality u(k, n) order by n`.execute(db());
+      return r.rows.map((x) => fromDoc(x.d)).filter((a): a is Advisory => !!a && (a.state === 'published' || a.state === 'revised'));
+    },
+    async publishedKeys(opts) {
+      const conds = [sql`state in ('published', 'revised')`, sql`jvndb_id is not null`];
+      if (opts.before) conds.push(sql`jvndb_id < ${opts.before}`);
+      const r = await sql<{ jvndb_id: string }>`select jvndb_id from advisories where ${sql.join(conds, sql` and `)} order by jvndb_id desc limit ${opts.limit}`.execute(db());
+      return r.rows.map((x) => x.jvndb_id);
+    },
+    async changedSince(since) {
+      const r = await sql<{ jvndb_id: string; updated_at: Date }>`select jvndb_id, updated_at from advisories where updated_at >= ${since} and jvndb_id is not null`.execute(db());
+      return r.rows.map((x) => ({ jvndbId: x.jvndb_id, updatedAt: new Date(x.updated_at) }));
+    },
+    async changeMark() {
+      const r = await sql<{ m: Date }>`select coalesce((select min(xact_start) from pg_stat_activity
+        where backend_xid is not null and pid <> pg_backend_pid() and datname = current_database()), now()) as m`.execute(db());
+      return new Date(r.rows[0].m);
+    },
     async revisions(id) {
       const r = await sql<{ revision: number; at: Date; actor: string; kind: string; note: string }>`select revision, at, actor, kind, note from advisories_revisions where advisory_id = ${id} order by revision`.execute(db());
       return r.rows;
     },
     async search(f, page) {
-      const where = await searchWhere(f);
-      // Count up to the cap first: it tells which plan fits. Up to the cap: filter first (trigram and
-      // GIN indexes), then sort the matches — forced by a materialised CTE, as the planner's estimate
-      // for LIKE is poor and it would otherwise walk the date index past most rows. Above the cap the
-      // matches are dense enough (≥ 1.7 % of 300,000) to walk the (public_date, jvndb_id) index of
-      // published advisories and stop after the page. Keyword searches must not count by a
-      // sequential scan: a word matching a few thousand rows spread over the table would be read
-      // through most of it before the cap is reached.
-      const keyword = (f.q ?? '').trim().split(/\s+/).some((t) => t.length >= 3);
+      const w = await searchWhere(f, db());
+      const order = sql`order by public_date desc nulls last, jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}`;
+      // Up to the cap the matches are found through the indexes (trigram, GIN arrays, KEV, dates)
+      // and sorted; above it they are dense enough (≥ 1.7 % of 300,000) to walk the public-date
+      // index and stop after the page. Which case applies is decided by a sample (surelyAboveCap)
+      // or else by counting up to the cap.
       return db().transaction().execute(async (trx) => {
-        if (keyword) await sql`set local enable_seqscan = off`.execute(trx);
-        const counted = Number((await sql<{ n: number }>`select count(*)::int as n from (select 1 from advisories a where ${where} limit ${SEARCH_COUNT_CAP + 1}) x`.execute(trx)).rows[0].n);
-        const exact = counted <= SEARCH_COUNT_CAP;
-        const order = sql`order by public_date desc nulls last, jvndb_id desc nulls last limit ${page.limit} offset ${page.offset}`;
-        const rows = exact
-          ? await sql<Row>`with m as materialized (select a.* from advisories a where ${where}) select * from m ${order}`.execute(trx)
-          : await sql<Row>`select a.* from advisories a where ${where} ${order}`.execute(trx);
-        return { total: exact ? counted : SEARCH_COUNT_CAP, totalExact: exact, items: await hydrate(rows.rows, trx) };
+        if (w.facets) {
+          const c = await countCapped(trx, sql`select s.advisory_id as id, s.public_date, s.jvndb_id from advisories_search_facets s where ${w.facets}`, page);
+          const ids = c.ids ?? (await sql<{ id: string }>`select s.advisory_id::text as id from advisories_search_facets s where ${w.facets} ${order}`.execute(trx)).rows.map((x) => x.id);
+          const exact = c.n <= SEARCH_COUNT_CAP;
+          return { total: exact ? c.n : SEARCH_COUNT_CAP, totalExact: exact, items: await advisoriesByIds(ids, trx) };
+        }
+        const where = w.where!;
+        // Keyword counts must not use a sequential scan: a word matching a few thousand rows spread
+        // over the table would be read through most of it before the cap is reached.
+        if (w.keyword) await sql`set local enable_seqscan = off`.execute(trx);
+        let exact = false; let n = SEARCH_COUNT_CAP; let ids: string[] | null = null;
+        if (w.lookup || !(await surelyAboveCap(trx, where, w.terms))) {
+          const c = await countCapped(trx, sql`select a.id, a.public_date, a.jvndb_id from advisories a where ${w.indexed!}`, page);
+          exact = c.n <= SEARCH_COUNT_CAP; ids = c.ids;
+          if (exact) n = c.n;
+        }
+        if (!ids) {
+          // A bitmap plan would read every match (the trigram lists of a common word) before sorting.
+          if (!f.includeUnpublished) await sql`set local enable_bitmapscan = off`.execute(trx);
+          ids = (await sql<{ id: string }>`select a.id::text as id from advisories a where ${where} ${order}`.execute(trx)).rows.map((x) => x.id);
+        }
+        return { total: n, totalExact: exact, items: await advisoriesByIds(ids, trx) };
       });
     },
     async listChanged(opts) {

@@ -29,6 +29,10 @@ export interface Config {
   secureCookies: boolean;
   /** Proxy addresses whose X-Forwarded-For is trusted (comma-separated IPs/CIDRs, or true for any). */
   trustProxy: boolean | string;
+  /** Byte budget of the in-process cache of public GET responses (http/response-cache.ts). */
+  responseCacheBytes: number;
+  /** Fill that cache in the background at start (modules decide what; default: when jobs run). */
+  responseCacheWarm: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobsEnabled: env.MAMORI_JOBS !== 'off',
     secureCookies: env.MAMORI_SECURE_COOKIES === '1',
     trustProxy: env.MAMORI_TRUST_PROXY === 'true' ? true : env.MAMORI_TRUST_PROXY || false,
+    responseCacheBytes: int(env, 'RESPONSE_CACHE_MB', 1024, 0) * 1024 * 1024,
+    responseCacheWarm: env.RESPONSE_CACHE_WARM ? env.RESPONSE_CACHE_WARM !== 'off' : (overrides.jobsEnabled ?? env.MAMORI_JOBS !== 'off'),
     ...overrides,
   };
   if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) {

@@ -11,6 +11,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -20,6 +21,7 @@ import { parseLang, t, type Lang, type Text } from '../i18n/i18n.js';
 import { PUBLIC_ACTOR } from '../context.js';
 import { pageContext, sendPage, wantsHtml } from './request.js';
 import { ErrorPage } from '../ui/error-page.js';
+import { ResponseCache, securityHeaders } from './response-cache.js';
 
 const css = readFileSync(fileURLToPath(new URL('../ui/app.css', import.meta.url)), 'utf8');
 
@@ -42,7 +44,14 @@ const CSP = {
 const CSP_HEADER = Object.entries(CSP).map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} ${v.join(' ')}`).join('; ');
 
 export async function createHttpApp(config: Config, logger: Logger): Promise<FastifyInstance> {
+  const responseCache = new ResponseCache(config.responseCacheBytes);
   const app = Fastify({
+    // Cached public responses are answered before Fastify sees the request (response-cache.ts).
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => { if (!responseCache.serve(req, res)) handler(req, res); });
+      server.keepAliveTimeout = 72_000; // Fastify's default for the servers it creates itself
+      return server;
+    },
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' }),
     bodyLimit: 1024 * 1024,
@@ -86,6 +95,9 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeList.push({ method: m, url: r.url });
   });
 
+  app.decorate('responseCache', responseCache);
+  app.addHook('preClose', async () => { responseCache.closing = true; });
+
   app.decorateRequest('lang', 'ja');
   app.decorateRequest('actor', null as never);
   // The CSRF token (and its seed cookie) is made on first use, i.e. when a page with a form is
@@ -112,7 +124,8 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
     const q = req.query as Record<string, unknown> | undefined;
     const fromQuery = parseLang(q?.lang);
     const lang: Lang = fromQuery ?? parseLang(req.cookies.mamori_lang) ?? 'ja';
-    if (fromQuery && fromQuery !== req.cookies.mamori_lang) {
+    // Remembered for browsing; an API client's ?lang= is per request and gets no cookie.
+    if (fromQuery && fromQuery !== req.cookies.mamori_lang && !req.url.startsWith('/api/')) {
       reply.setCookie('mamori_lang', fromQuery, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, secure: config.secureCookies });
     }
     req.lang = lang;
@@ -139,6 +152,13 @@ export async function createHttpApp(config: Config, logger: Logger): Promise<Fas
 
   app.get('/static/app.css', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css));
+
+  // Cached answers repeat the security headers of the app's own responses, read once from a kernel
+  // route when the server starts listening (inject bypasses the server, so it needs none before).
+  app.addHook('onListen', async () => {
+    const probe = await app.inject({ method: 'GET', url: '/static/app.css' });
+    responseCache.baseHeaders = securityHeaders(probe.headers);
+  });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     const e = toAppError(err);

@@ -18,6 +18,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     mamoriRoutes: Array<{ method: string; url: string }>;
+    responseCache: import('./response-cache.js').ResponseCache;
   }
   interface FastifyContextConfig {
     /** Skip the CSRF check (machine endpoints authenticated otherwise). */

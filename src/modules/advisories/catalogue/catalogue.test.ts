@@ -98,7 +98,7 @@ for (const backend of BACKENDS) {
       }
       const plain = await p.app.inject({ method: 'GET', url: '/api/v1/advisories?limit=50' });
       expect(plain.headers['content-encoding']).toBeUndefined();
-      // The by-ID JSON is served from a per-process cache that a change clears (service hook and NOTIFY).
+      // The by-ID JSON is cached (json-cache.ts; inject reaches the route, which stores and serves it) and evicted on a change.
       const first = await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2020-000002' });
       const again = await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2020-000002' });
       expect(again.headers.etag).toBe(first.headers.etag);
@@ -107,7 +107,9 @@ for (const backend of BACKENDS) {
       const after = await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2020-000002' });
       expect(after.headers.etag).not.toBe(first.headers.etag);
       expect(after.json().title.ja).toBe('更新後のタイトル');
-      // A change made by another process (here: SQL behind the service's back) arrives through NOTIFY.
+      // A change made by another process (here: SQL behind the service's back, not even setting
+      // updated_at) arrives through NOTIFY; the row trigger moves updated_at, which sync clients need too.
+      const before = (await svc.get('JVNDB-2020-000002'))!.updatedAt;
       await sql`update advisories set title_ja = 'SQL で更新' where jvndb_id = 'JVNDB-2020-000002'`.execute(p.ctx.db);
       let seen = '';
       for (let i = 0; i < 50 && seen !== 'SQL で更新'; i++) {
@@ -115,6 +117,7 @@ for (const backend of BACKENDS) {
         seen = (await p.app.inject({ method: 'GET', url: '/api/v1/advisories/JVNDB-2020-000002' })).json().title.ja;
       }
       expect(seen).toBe('SQL で更新');
+      expect((await svc.get('JVNDB-2020-000002'))!.updatedAt.getTime()).toBeGreaterThan(before.getTime());
     }, 60_000);
 
     it('reports a quarter of registrations: months, cumulative, severities, CWEs, products and vendors', async () => {

@@ -167,4 +167,10 @@ export const checkCommand: ModuleCommand = {
   usage: USAGE,
   summary: 'Check this machine\'s Debian packages (dpkg-query) and npm lockfiles against the advisories of a server (--server) or the local database; exit 1 if anything is affected.',
   run: (ctx, args, io) => runCheck(ctx, args, io),
+  // Against a server (and for argument errors) the local database is neither needed nor opened:
+  // the check then also works on a machine that has no Mamori data at all.
+  runStandalone: (args, io) => {
+    const o = parseArgs(args);
+    return typeof o === 'string' || o.server ? runCheck(null, args, io) : undefined;
+  },
 };
