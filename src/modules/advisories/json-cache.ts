@@ -5,9 +5,10 @@
 // advisory, newest first, until the cache's byte budget is reached (config responseCacheWarm).
 // Staleness: the database notifies 'advisories_changed' after every committed transaction that
 // touched the advisories table, from any process (migration advisories_003); this process's own
-// writes also call changed() at once. On a notice the advisories changed since the previous check
-// (with a slack for transactions that started earlier and committed later) are evicted. A read that
-// overlaps a notice does not store its result, since it may have read the state before the change.
+// writes also call changed() at once. On a notice the advisories changed since the previous check's
+// mark are evicted; the mark is the start of the oldest writing transaction then still open, since
+// its rows carry its start time but become visible only at commit. A read that overlaps a notice
+// does not store its result, since it may have read the state before the change.
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Migration } from '../../platform/db/migrator.js';
