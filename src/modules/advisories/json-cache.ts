@@ -63,8 +63,7 @@ export class AdvisoryResponses {
     return { body, etag: strongEtag(body), contentType: 'application/json; charset=utf-8', cacheControl: 'public, max-age=60', tag: a.updatedAt.getTime() };
   }
 
-  store(a: Advisory, ticket: number): CachedResponse {
-    const e = this.render(a);
+  store(a: Advisory, ticket: number, e: CachedResponse = this.render(a)): CachedResponse {
     if (a.jvndbId && ticket === this.notices && !this.stopped) this.cache.set(advisoryPath(a.jvndbId), e);
     return e;
   }
@@ -118,7 +117,7 @@ export class AdvisoryResponses {
           // Full: the newest advisories are in; the older ones are read from the database on demand.
           const e = this.render(a);
           if (!this.cache.fits(e.body.length)) return;
-          if (ticket === this.notices) this.cache.set(advisoryPath(a.jvndbId!), e);
+          this.store(a, ticket, e);
         }
       }
     })().catch((err) => { if (!this.stopped) this.log.warn({ err }, 'advisory cache warm-up stopped'); }));
